@@ -1,0 +1,27 @@
+/**
+ * The canonical documents shared by every part of Ringfence: inventory, policy and decision
+ * events, as zod schemas with `schemaVersion`. See docs/engine/ for field-by-field meaning.
+ */
+export { DocumentError, type DocumentIssue, formatPath, issuesFromZod } from "./errors.ts";
+export {
+  type DecisionEvent,
+  type Detection,
+  decisionEventSchema,
+  detectionSchema,
+  type EventReasons,
+  eventReasonsSchema,
+  parseDecisionEvent,
+  SEVERITIES,
+  type Severity,
+} from "./event.ts";
+export {
+  type Asset,
+  assetSchema,
+  CANONICAL_ATTRIBUTE_KEYS,
+  type Inventory,
+  inventorySchema,
+  KNOWN_ASSET_KINDS,
+  PROVIDERS,
+  type Provider,
+  parseInventory,
+} from "./inventory.ts";
