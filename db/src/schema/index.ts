@@ -1,0 +1,13 @@
+/**
+ * Every table of the control plane. Later schema files are added to this list; drizzle-kit reads
+ * the folder, and services get typed relational access through `Schema`.
+ */
+export * from "./api-keys.ts";
+export * from "./audit-log.ts";
+export * from "./idempotency.ts";
+export * from "./invitations.ts";
+export * from "./login-attempts.ts";
+export * from "./memberships.ts";
+export * from "./organizations.ts";
+export * from "./sessions.ts";
+export * from "./users.ts";

@@ -1,0 +1,1 @@
+export { DEMO_ORGANIZATION, DEMO_OWNER_EMAIL, type DemoSeed, seedDemo } from "./demo.ts";
