@@ -15,7 +15,13 @@ import { createScratchDatabase, testPostgresUrl } from "../src/testing.ts";
 
 const pgUrl = testPostgresUrl();
 
-const legs = [
+interface Leg {
+  name: string;
+  skip?: boolean;
+  open: () => Promise<{ database: RingfenceDatabase; drop?: () => Promise<void> }>;
+}
+
+const legs: Leg[] = [
   { name: "pglite", open: async () => ({ database: await openDatabase({ inMemory: true }) }) },
   {
     name: "postgres",
