@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { trustedKeySchema } from "../bundle/index.ts";
+import { decisionEventSchema } from "../documents/index.ts";
+
+/**
+ * The wire contract between enforcers and the control plane, shared by both sides so they parse
+ * the same shapes. docs/contract.md describes every path, header and status code.
+ */
+export const CONTROL_PATHS = {
+  register: "api/v1/enforcers/register",
+  bundle: "api/v1/enforcer/bundle",
+  status: "api/v1/enforcer/status",
+  events: "api/v1/enforcer/events",
+} as const;
+
+/** The kinds of enforcer that register with the control plane. */
+export const ENFORCER_KINDS = ["gateway", "worker"] as const;
+export type EnforcerKind = (typeof ENFORCER_KINDS)[number];
+
+/** Prefix of one-time registration tokens and of enforcer credentials, so leaks are scannable. */
+export const REGISTRATION_TOKEN_PREFIX = "rfr_";
+export const ENFORCER_CREDENTIAL_PREFIX = "rfe_";
+
+/** The longest a bundle request may park, in seconds; the control plane clamps `wait` to it. */
+export const MAX_BUNDLE_WAIT_SECONDS = 60;
+
+/** The most events one POST may carry; larger batches are refused with 422. */
+export const MAX_EVENTS_PER_BATCH = 1000;
+
+/** The largest events body the control plane reads, in bytes; larger ones get 413. */
+export const MAX_EVENTS_BODY_BYTES = 2 * 1024 * 1024;
+
+const softwareVersion = z.string().min(1).max(64);
+
+/** Body of `POST /api/v1/enforcers/register` (the token travels in the Authorization header). */
+export const registerRequestSchema = z.strictObject({
+  kind: z.enum(ENFORCER_KINDS),
+  softwareVersion: softwareVersion.optional(),
+});
+export type RegisterRequest = z.infer<typeof registerRequestSchema>;
+
+/** Answer to a registration: the enforcer's own credential, shown this once, and its trust. */
+export const registerResponseSchema = z.strictObject({
+  enforcerId: z.string().min(1),
+  organizationId: z.string().min(1),
+  name: z.string().min(1),
+  kind: z.enum(ENFORCER_KINDS),
+  credential: z.string().startsWith(ENFORCER_CREDENTIAL_PREFIX),
+  trustedKeys: z.array(trustedKeySchema).min(1),
+});
+export type RegisterResponse = z.infer<typeof registerResponseSchema>;
+
+/** Body of `POST /api/v1/enforcer/status`, the heartbeat. */
+export const statusRequestSchema = z.strictObject({
+  /** The bundle version being enforced, or null before the first bundle. */
+  version: z.int().positive().nullable(),
+  hash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  softwareVersion: softwareVersion.optional(),
+  /** A short, human-readable note such as the last refusal reason; never secrets. */
+  message: z.string().max(500).optional(),
+});
+export type StatusReport = z.infer<typeof statusRequestSchema>;
+
+/** Body of `POST /api/v1/enforcer/events`. */
+export const eventsRequestSchema = z.strictObject({
+  events: z.array(decisionEventSchema).min(1).max(MAX_EVENTS_PER_BATCH),
+});
+
+/** Answer to an events batch: how many were new and how many had been stored before. */
+export const eventsResponseSchema = z.strictObject({
+  accepted: z.int().min(0),
+  duplicates: z.int().min(0),
+});
+export type EventsReceipt = z.infer<typeof eventsResponseSchema>;
