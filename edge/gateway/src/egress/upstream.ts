@@ -1,0 +1,99 @@
+import net from "node:net";
+import tls from "node:tls";
+import { Client } from "undici";
+
+/** Where one upstream request goes: the judged address to dial and the name to verify. */
+export type UpstreamTarget = {
+  host: string;
+  address: string;
+  port: number;
+  tls: boolean;
+};
+
+/** TLS settings for connections the gateway opens; verification is never turned off. */
+export type UpstreamTlsOptions = {
+  /** Extra trust anchors (PEM), replacing the system store when set; for tests and private PKI. */
+  ca?: string[];
+};
+
+const MAX_CLIENTS = 256;
+
+/**
+ * Keeps one undici Client per (host, judged address, port, scheme). undici is used directly with
+ * its own connect function, so it never reads proxy environment variables, never resolves a
+ * name (it dials the judged address) and never follows redirects.
+ */
+export class UpstreamPool {
+  private readonly clients = new Map<string, Client>();
+
+  constructor(private readonly tlsOptions: UpstreamTlsOptions = {}) {}
+
+  clientFor(target: UpstreamTarget): Client {
+    const key = `${target.tls ? "s" : "p"}|${target.host}|${target.address}|${target.port}`;
+    const existing = this.clients.get(key);
+    if (existing && !existing.destroyed && !existing.closed) return existing;
+    const client = this.create(target);
+    this.clients.set(key, client);
+    this.evict();
+    return client;
+  }
+
+  /** Closes every upstream connection (graceful shutdown). */
+  async close(): Promise<void> {
+    const clients = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.allSettled(clients.map((client) => client.close()));
+  }
+
+  private create(target: UpstreamTarget): Client {
+    const origin = `${target.tls ? "https" : "http"}://${hostForUrl(target.host)}:${target.port}`;
+    return new Client(origin, {
+      connect: (_options, callback) => {
+        const socket = this.dial(target);
+        let settled = false;
+        const settle = (error: Error | null) => {
+          if (settled) return;
+          settled = true;
+          if (error) callback(error, null);
+          else callback(null, socket);
+        };
+        socket.once(target.tls ? "secureConnect" : "connect", () => settle(null));
+        socket.once("error", settle);
+        return socket;
+      },
+      pipelining: 1,
+      headersTimeout: 60_000,
+      bodyTimeout: 300_000,
+    });
+  }
+
+  private dial(target: UpstreamTarget): net.Socket {
+    if (!target.tls) return net.connect({ host: target.address, port: target.port, noDelay: true });
+    return tls
+      .connect({
+        host: target.address,
+        port: target.port,
+        // SNI and certificate verification use the name the client asked for, while the TCP
+        // connection goes to the address the egress guard judged.
+        servername: net.isIP(target.host) ? undefined : target.host,
+        checkServerIdentity: (_host, cert) => tls.checkServerIdentity(target.host, cert),
+        ca: this.tlsOptions.ca,
+        ALPNProtocols: ["http/1.1"],
+        rejectUnauthorized: true,
+      })
+      .setNoDelay(true);
+  }
+
+  private evict(): void {
+    while (this.clients.size > MAX_CLIENTS) {
+      const oldest = this.clients.entries().next().value;
+      if (!oldest) return;
+      this.clients.delete(oldest[0]);
+      oldest[1].close().catch(() => undefined);
+    }
+  }
+}
+
+function hostForUrl(host: string): string {
+  return net.isIPv6(host) ? `[${host}]` : host;
+}

@@ -1,0 +1,250 @@
+import { randomUUID } from "node:crypto";
+import { type Duplex, Readable } from "node:stream";
+import type { Detection } from "@ringfence/engine/documents";
+import type { GatewayContext } from "../context.ts";
+import { EgressBlocked, judgedAddress } from "../egress/dial.ts";
+import type { Decision } from "../engine/policy.ts";
+import { buildEvent, gatewayFinding } from "../events/build.ts";
+import { type BodyFraming, headerValue, type RequestHead } from "../http/head.ts";
+import type { SocketReader } from "../http/reader.ts";
+import { endToEnd, headerPairs, responseHead, sendError, writeAll } from "../http/response.ts";
+
+/** Where an allowed request goes upstream. */
+export type Forward = { kind: "forward"; host: string; port: number; tls: boolean; path: string };
+
+/** A refusal, with the finding that explains it when the gateway (not a rule) refused. */
+export type Refusal = {
+  kind: "refuse";
+  status: number;
+  code: string;
+  message: string;
+  finding?: Detection;
+};
+
+/** The outcome of routing one request: the engine's decision plus what to do. */
+export type Routed = {
+  decision: Decision | undefined;
+  dst: { host?: string; port: number; sni?: string };
+} & (Forward | Refusal);
+
+/** One client connection speaking HTTP/1.1 to the gateway (plain, or inside intercepted TLS). */
+export type HttpSession = {
+  ctx: GatewayContext;
+  stream: Duplex;
+  reader: SocketReader;
+  src: { ip: string; port?: number };
+  route(head: RequestHead): Routed;
+};
+
+const NO_BODY_STATUS = new Set([204, 304]);
+
+/** Serves requests on the connection until the client or a refusal closes it. */
+export async function serveHttp(session: HttpSession, first?: RequestHead): Promise<void> {
+  let head = first ?? (await session.reader.readHead(session.ctx.limits.head));
+  while (head) {
+    if (!(await serveOne(session, head))) break;
+    head = await session.reader.readHead(session.ctx.limits.head);
+  }
+  session.stream.end();
+}
+
+function keepAlive(head: RequestHead): boolean {
+  const connection = (headerValue(head.headers, "connection") ?? "").toLowerCase();
+  if (head.version === "HTTP/1.0") return connection.includes("keep-alive");
+  return !connection.split(",").some((token) => token.trim() === "close");
+}
+
+async function serveOne(session: HttpSession, head: RequestHead): Promise<boolean> {
+  const { ctx } = session;
+  const requestId = randomUUID();
+  const started = performance.now();
+  const routed = upgradeRefusal(head) ?? session.route(head);
+  ctx.metrics.recordDecision(
+    routed.kind === "forward" ? "allow" : "deny",
+    "request",
+    performance.now() - started,
+  );
+
+  const http = { method: head.method, url: head.target.slice(0, 8192) };
+  const emit = (extra: {
+    finding?: Detection;
+    status?: number;
+    bytes?: { in: number; out: number };
+  }) =>
+    ctx.emit(
+      buildEvent({
+        enforcerId: ctx.enforcerId,
+        kind: "request",
+        decision: routed.decision,
+        findings: extra.finding ? [extra.finding] : undefined,
+        src: session.src,
+        dst: routed.dst,
+        http: { ...http, status: extra.status },
+        bytes: extra.bytes,
+      }),
+    );
+
+  if (routed.kind === "refuse") {
+    sendError(session.stream, routed.status, routed.code, routed.message, requestId);
+    emit({ finding: routed.finding, status: routed.status });
+    return false;
+  }
+  return forward(session, head, routed, requestId, emit);
+}
+
+function upgradeRefusal(head: RequestHead): Routed | undefined {
+  const upgrade = headerValue(head.headers, "upgrade");
+  if (upgrade === undefined) return undefined;
+  // WebSocket and h2c upgrades would turn the connection into frames the gateway does not
+  // inspect, so they are refused openly rather than passed through by accident.
+  const kind = upgrade.toLowerCase().includes("websocket")
+    ? "websocket-refused"
+    : "upgrade-refused";
+  return {
+    kind: "refuse",
+    status: 501,
+    code: kind,
+    message: "protocol upgrades are not relayed by this gateway",
+    finding: gatewayFinding(kind, "protocol", "request.headers.upgrade"),
+    decision: undefined,
+    dst: { host: head.host, port: 0 },
+  };
+}
+
+type Emit = (extra: {
+  finding?: Detection;
+  status?: number;
+  bytes?: { in: number; out: number };
+}) => void;
+
+async function forward(
+  session: HttpSession,
+  head: RequestHead,
+  route: Forward & Routed,
+  requestId: string,
+  emit: Emit,
+): Promise<boolean> {
+  const { ctx, stream } = session;
+  let address: string;
+  try {
+    address = await judgedAddress(ctx.egress, route.host, route.port);
+  } catch (error) {
+    if (!(error instanceof EgressBlocked)) throw error;
+    sendError(
+      stream,
+      403,
+      "egress-blocked",
+      "the destination is not reachable from this gateway",
+      requestId,
+    );
+    emit({
+      finding: gatewayFinding(`egress.${error.verdict.reason}`, "ssrf", "destination"),
+      status: 403,
+    });
+    return false;
+  }
+
+  const body = await collectBody(session.reader, head.framing, ctx.limits.maxBufferedBody);
+  const headers = endToEnd(head.headers).filter(
+    ([name]) => !/^(content-length|x-request-id)$/i.test(name),
+  );
+  headers.push(["x-request-id", requestId]);
+  const client = ctx.upstream.clientFor({
+    host: route.host,
+    address,
+    port: route.port,
+    tls: route.tls,
+  });
+  let response: Awaited<ReturnType<typeof client.request>>;
+  try {
+    response = await client.request({
+      method: head.method,
+      path: route.path,
+      headers: headers.flat(),
+      body: body.kind === "none" ? null : body.kind === "buffer" ? body.bytes : body.stream,
+    });
+  } catch {
+    sendError(stream, 502, "upstream-unavailable", "the upstream could not be reached", requestId);
+    emit({ finding: gatewayFinding("upstream-failed", "upstream", "connection"), status: 502 });
+    return false;
+  }
+  const outBytes = await relayResponse(session, head, response, requestId);
+  emit({ status: response.statusCode, bytes: { in: body.size, out: outBytes } });
+  return keepAlive(head);
+}
+
+type CollectedBody =
+  | { kind: "none"; size: 0 }
+  | { kind: "buffer"; bytes: Buffer; size: number }
+  | { kind: "stream"; stream: Readable; size: number };
+
+/**
+ * Reads bodies up to `limit` completely before anything goes upstream, so a framing error in a
+ * body of that size is refused with nothing forwarded. Larger bodies stream; a framing error
+ * later in one aborts the upstream request mid-body.
+ */
+async function collectBody(
+  reader: SocketReader,
+  framing: BodyFraming,
+  limit: number,
+): Promise<CollectedBody> {
+  if (framing.kind === "none") return { kind: "none", size: 0 };
+  const iterator = reader.body(framing);
+  const parts: Buffer[] = [];
+  let size = 0;
+  while (size <= limit) {
+    const next = await iterator.next();
+    if (next.done) return { kind: "buffer", bytes: Buffer.concat(parts), size };
+    parts.push(next.value);
+    size += next.value.length;
+  }
+  async function* rest(): AsyncGenerator<Buffer> {
+    yield* parts;
+    yield* { [Symbol.asyncIterator]: () => iterator };
+  }
+  return { kind: "stream", stream: Readable.from(rest()), size };
+}
+
+type UpstreamResponse = {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: AsyncIterable<Buffer>;
+};
+
+async function relayResponse(
+  session: HttpSession,
+  head: RequestHead,
+  response: UpstreamResponse,
+  requestId: string,
+): Promise<number> {
+  const { stream } = session;
+  const pairs = endToEnd(headerPairs(response.headers)).filter(
+    ([name]) => !/^x-request-id$/i.test(name),
+  );
+  const length = pairs.find(([name]) => name.toLowerCase() === "content-length");
+  const bodyless =
+    head.method === "HEAD" || NO_BODY_STATUS.has(response.statusCode) || response.statusCode < 200;
+  const chunked = !bodyless && length === undefined;
+  if (chunked) pairs.push(["transfer-encoding", "chunked"]);
+  pairs.push(["x-request-id", requestId]);
+  if (!keepAlive(head)) pairs.push(["connection", "close"]);
+
+  await writeAll(stream, responseHead(response.statusCode, pairs));
+  let bytes = 0;
+  for await (const chunk of response.body) {
+    bytes += chunk.length;
+    if (bodyless || chunk.length === 0) continue;
+    await writeAll(
+      stream,
+      chunked
+        ? Buffer.concat([
+            Buffer.from(`${chunk.length.toString(16)}\r\n`),
+            chunk,
+            Buffer.from("\r\n"),
+          ])
+        : chunk,
+    );
+  }
+  if (chunked) await writeAll(stream, "0\r\n\r\n");
+  return bytes;
+}

@@ -1,0 +1,143 @@
+import net from "node:net";
+import type { Detection } from "@ringfence/engine/documents";
+import type { GatewayContext } from "../context.ts";
+import { dialTcp, EgressBlocked, judgedAddress } from "../egress/dial.ts";
+import type { Decision } from "../engine/policy.ts";
+import { buildEvent, gatewayFinding } from "../events/build.ts";
+import type { RequestHead } from "../http/head.ts";
+import type { SocketReader } from "../http/reader.ts";
+import { sendError, writeAll } from "../http/response.ts";
+import type { ClientHelloInfo } from "../tls/client-hello.ts";
+import { awaitClientHello } from "./hello.ts";
+import { intercept } from "./intercept.ts";
+import { splice } from "./splice.ts";
+
+/** A CONNECT in progress: who asked, for which authority. */
+export type TunnelRequest = {
+  ctx: GatewayContext;
+  socket: net.Socket;
+  reader: SocketReader;
+  src: { ip: string; port?: number };
+  host: string;
+  port: number;
+};
+
+const AUTHORITY = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):([0-9]{1,5})$/;
+
+/** Parses a CONNECT target (`host:port`, IPv6 in brackets); undefined when malformed. */
+export function parseAuthority(target: string): { host: string; port: number } | undefined {
+  const match = AUTHORITY.exec(target);
+  const host = match?.[1] ?? match?.[2];
+  const port = Number(match?.[3]);
+  if (!host || !Number.isInteger(port) || port < 1 || port > 65535) return undefined;
+  if (match?.[1] !== undefined && !net.isIPv6(host)) return undefined;
+  return { host: host.toLowerCase().replace(/\.$/, ""), port };
+}
+
+/** Handles `CONNECT host:port`: early decision, ClientHello checks, then splice or intercept. */
+export async function handleConnect(
+  ctx: GatewayContext,
+  socket: net.Socket,
+  reader: SocketReader,
+  head: RequestHead,
+  src: TunnelRequest["src"],
+): Promise<void> {
+  const authority = parseAuthority(head.target);
+  if (!authority) {
+    sendError(socket, 400, "connect-target", "CONNECT target must be host:port", "");
+    return;
+  }
+  const request: TunnelRequest = { ctx, socket, reader, src, ...authority };
+  const early = decide(request, authority.host);
+  if (early.action === "deny" && !early.monitor) {
+    sendError(socket, 403, "denied", "policy denies this destination", "");
+    report(request, early, [], undefined);
+    return;
+  }
+
+  await writeAll(socket, "HTTP/1.1 200 Connection Established\r\n\r\n");
+  const outcome = await awaitClientHello(reader, ctx.limits.helloTimeoutMs);
+  if (!outcome.ok) {
+    report(request, early, [gatewayFinding(outcome.reason, "tls", "client-hello")], undefined);
+    socket.destroy();
+    return;
+  }
+  const { hello } = outcome;
+  const decision = decide(request, hello.sni ?? authority.host, hello.sni);
+  const findings = helloFindings(request, hello);
+  if (findings.length > 0 || (decision.action === "deny" && !decision.monitor)) {
+    report(request, decision, findings, hello.sni);
+    socket.destroy();
+    return;
+  }
+  report(request, decision, [], hello.sni);
+  if (decision.mode === "proxy") await intercept(request, hello);
+  else await relay(request);
+}
+
+function decide(request: TunnelRequest, host: string, sni?: string): Decision {
+  const started = performance.now();
+  const decision = request.ctx.policy.current.decide({
+    srcIp: request.src.ip,
+    dstHost: net.isIP(host) ? undefined : host,
+    dstIp: net.isIP(host) ? host : undefined,
+    dstPort: request.port,
+    sni,
+  });
+  request.ctx.metrics.recordDecision(decision.action, "connection", performance.now() - started);
+  return decision;
+}
+
+/**
+ * Anomalies that deny a tunnel whatever the rules say: without an SNI, with an SNI that differs
+ * from the CONNECT authority, or with Encrypted ClientHello, the gateway cannot know where the
+ * encrypted stream really goes.
+ */
+function helloFindings(request: TunnelRequest, hello: ClientHelloInfo): Detection[] {
+  const findings: Detection[] = [];
+  if (hello.ech) findings.push(gatewayFinding("ech", "tls", "client-hello.ech"));
+  if (hello.sni === undefined) findings.push(gatewayFinding("no-sni", "tls", "client-hello.sni"));
+  else if (hello.sni !== request.host) {
+    findings.push(gatewayFinding("sni-mismatch", "tls", "client-hello.sni"));
+  }
+  return findings;
+}
+
+/** Records one connection decision. */
+export function report(
+  request: TunnelRequest,
+  decision: Decision | undefined,
+  findings: Detection[],
+  sni: string | undefined,
+  bytes?: { in: number; out: number },
+): void {
+  request.ctx.emit(
+    buildEvent({
+      enforcerId: request.ctx.enforcerId,
+      kind: "connection",
+      decision,
+      findings,
+      src: request.src,
+      dst: { host: request.host, port: request.port, sni },
+      bytes,
+    }),
+  );
+}
+
+/** Forwarding mode: connect to the judged address and relay the encrypted bytes untouched. */
+async function relay(request: TunnelRequest): Promise<void> {
+  const { ctx, socket, reader } = request;
+  let upstream: net.Socket;
+  try {
+    const address = await judgedAddress(ctx.egress, request.host, request.port);
+    upstream = await dialTcp(address, request.port);
+  } catch (error) {
+    const id =
+      error instanceof EgressBlocked ? `egress.${error.verdict.reason}` : "upstream-failed";
+    report(request, undefined, [gatewayFinding(id, "egress", "destination")], request.host);
+    socket.destroy();
+    return;
+  }
+  upstream.write(reader.detach());
+  await splice(socket, upstream);
+}

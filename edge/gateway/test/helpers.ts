@@ -1,0 +1,101 @@
+import net from "node:net";
+import type { DecisionEvent } from "@ringfence/engine/documents";
+import { staticResolver } from "../src/egress/dial.ts";
+import type { Decision, Flow, PolicyHandle } from "../src/engine/policy.ts";
+import { PolicyHolder } from "../src/engine/policy.ts";
+import { type GatewayOptions, type RunningGateway, startGateway } from "../src/gateway.ts";
+
+/** A raw upstream on 127.0.0.1 that records every byte it receives and answers 200 "ok". */
+export type Capture = { port: number; received: () => string; close: () => Promise<void> };
+
+export async function startCapture(): Promise<Capture> {
+  const chunks: Buffer[] = [];
+  const server = net.createServer((socket) => {
+    let seen = Buffer.alloc(0);
+    socket.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      seen = Buffer.concat([seen, chunk]);
+      if (seen.includes("\r\n\r\n")) {
+        socket.end("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
+      }
+    });
+    socket.on("error", () => socket.destroy());
+  });
+  const port = await new Promise<number>((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port)),
+  );
+  return {
+    port,
+    received: () => Buffer.concat(chunks).toString("latin1"),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A rule for the stand-in policy below: who may reach which host, in which mode. */
+export type TestRule = { id: string; src: string[]; host: string; mode?: Decision["mode"] };
+
+/**
+ * Stand-in for `@ringfence/engine/policy` until its `decide` lands: exact source IPs, exact
+ * host (SNI or Host), first match wins, default deny.
+ * GAP(engine-policy): replace with buildIndex/decide over a real resolved policy.
+ */
+export function rulesPolicy(rules: TestRule[], version = 1): PolicyHandle {
+  return {
+    version,
+    decide(flow: Flow): Decision {
+      const host = flow.sni ?? flow.dstHost ?? flow.dstIp;
+      const rule = rules.find((r) => r.src.includes(flow.srcIp) && r.host === host);
+      if (!rule) {
+        return {
+          action: "deny",
+          monitor: false,
+          mode: "forwarding",
+          profiles: [],
+          reasons: { default: true },
+        };
+      }
+      return {
+        action: "allow",
+        monitor: false,
+        mode: rule.mode ?? "forwarding",
+        ruleId: rule.id,
+        profiles: [],
+        reasons: { sourceObjects: [] },
+      };
+    },
+  };
+}
+
+/** Starts a gateway on 127.0.0.1:0 with a static resolver; collects its events. */
+export async function startTestGateway(
+  overrides: Partial<GatewayOptions> & { hosts?: Record<string, string[]> },
+): Promise<RunningGateway & { events: DecisionEvent[] }> {
+  const events: DecisionEvent[] = [];
+  const gateway = await startGateway({
+    enforcerId: "gw-test",
+    proxy: { host: "127.0.0.1", port: 0 },
+    policy: new PolicyHolder(),
+    resolver: staticResolver(overrides.hosts ?? {}),
+    egressAllow: ["127.0.0.0/8"],
+    emit: (event) => events.push(event),
+    ...overrides,
+  });
+  return { ...gateway, events };
+}
+
+/** Sends raw bytes from `localAddress` and returns everything received until the close. */
+export function rawExchange(
+  port: number,
+  bytes: string | Buffer,
+  localAddress = "127.0.0.1",
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: "127.0.0.1", port, localAddress });
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("close", () => resolve(Buffer.concat(chunks).toString("latin1")));
+    socket.on("error", reject);
+    socket.write(bytes);
+    socket.setTimeout(5_000, () => socket.destroy());
+  });
+}
