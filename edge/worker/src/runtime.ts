@@ -1,0 +1,56 @@
+import { BundleVerifier } from "@ringfence/engine/bundle";
+import type { DecisionEvent } from "@ringfence/engine/documents";
+import { BundleStore } from "./bundle/store.ts";
+import { parseConfig, type WorkerConfig } from "./config.ts";
+import { controlPlaneBundleFetcher, controlPlaneEventSink } from "./control.ts";
+import { type CompiledPolicy, compilePolicy } from "./enforce.ts";
+import type { Env } from "./env.ts";
+import { EventOutbox } from "./events/outbox.ts";
+import { importOriginKey } from "./origin/signature.ts";
+
+/** Everything one isolate keeps between requests, built from the first request's bindings. */
+export interface Runtime {
+  config: WorkerConfig;
+  originKey: Promise<CryptoKey>;
+  bundles: BundleStore<CompiledPolicy>;
+  events: EventOutbox<DecisionEvent>;
+}
+
+// Bindings are fixed for the life of an isolate, so one runtime per bindings object suffices;
+// the WeakMap lets tests that pass their own bindings get runtimes of their own.
+const runtimes = new WeakMap<Env, Runtime>();
+
+/** Returns the isolate's runtime, creating it on first use; throws ConfigError when misconfigured. */
+export function runtimeFor(env: Env): Runtime {
+  let runtime = runtimes.get(env);
+  if (runtime === undefined) {
+    runtime = createRuntime(env);
+    runtimes.set(env, runtime);
+  }
+  return runtime;
+}
+
+function createRuntime(env: Env): Runtime {
+  const config = parseConfig(env);
+  const verifier = BundleVerifier.create(config.organizationId, config.trustedKeys);
+
+  const bundles = new BundleStore<CompiledPolicy>({
+    fetch: controlPlaneBundleFetcher(config),
+    verify: async (envelope) => {
+      const outcome = await verifier.verify(envelope);
+      if (!outcome.ok) return outcome;
+      const value = compilePolicy(outcome.payload.policy);
+      return { ok: true, version: outcome.payload.version, hash: outcome.hash, value };
+    },
+    maxStalenessMs: config.bundleMaxStalenessMs,
+    cache: typeof caches === "undefined" ? undefined : caches.default,
+    kv: env.BUNDLES,
+    storageKey: `bundle/${config.organizationId}`,
+  });
+
+  const events = new EventOutbox<DecisionEvent>(controlPlaneEventSink(config), {
+    batchSize: config.eventBatchSize,
+    lingerMs: config.eventLingerMs,
+  });
+  return { config, originKey: importOriginKey(config.originSigningSecret), bundles, events };
+}

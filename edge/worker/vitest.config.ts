@@ -1,0 +1,31 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+/**
+ * The worker's tests run inside workerd with the wrangler configuration. Real HTTP servers on
+ * 127.0.0.1 (the origin and the control plane) are started in Node by the global setup and
+ * reached by the worker over loopback; their addresses arrive through `inject`.
+ */
+// Miniflare would otherwise download Cloudflare's request metadata (cf.json) at start; tests
+// must not reach beyond loopback, and the fallback metadata is all they need.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+process.env.WRANGLER_SEND_METRICS ??= "false";
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(({ inject }) => ({
+      main: "./src/index.ts",
+      wrangler: { configPath: "./wrangler.jsonc" },
+      miniflare: {
+        bindings: {
+          ...inject("workerBindings"),
+        },
+      },
+    })),
+  ],
+  test: {
+    name: "worker",
+    include: ["test/**/*.test.ts"],
+    globalSetup: ["./test/node/global.ts"],
+  },
+});
