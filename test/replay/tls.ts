@@ -1,5 +1,8 @@
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API.
+import "reflect-metadata";
 import { webcrypto } from "node:crypto";
 import * as x509 from "@peculiar/x509";
+import { Agent, type RequestInit as UndiciInit, fetch as undiciFetch } from "undici";
 import type { TlsMaterial } from "./server.ts";
 
 /** A certificate authority made for one test run, and a server certificate it issued. */
@@ -68,4 +71,16 @@ function toPem(label: string, der: ArrayBuffer): string {
   const base64 = Buffer.from(der).toString("base64");
   const lines = base64.match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
+}
+
+/**
+ * A fetch that trusts only `caCert`, for clients of the HTTPS replay servers. It has the shape
+ * of the connectors' OutboundFetch, so tests pass it where the control plane passes its guard.
+ */
+export function fetchTrusting(
+  caCert: string,
+): (input: string, init?: RequestInit) => Promise<Response> {
+  const dispatcher = new Agent({ connect: { ca: caCert } });
+  return (input, init) =>
+    undiciFetch(input, { ...(init as UndiciInit), dispatcher }) as unknown as Promise<Response>;
 }
