@@ -16,6 +16,11 @@ export const ID_PREFIXES = {
   apiKey: "key",
   auditEvent: "aud",
   idempotencyRecord: "idm",
+  signingKey: "sgk",
+  caCertificate: "cac",
+  bundle: "bdl",
+  enforcerRegistration: "erg",
+  enforcer: "enf",
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];
