@@ -86,6 +86,7 @@ describe("posture findings from a discovered AWS account", () => {
       attributes: { "access.policy": JSON.stringify({ Statement: [own] }) },
     };
     const [finding] = postureFindings([asset as (typeof discovered.assets)[number]], gateways);
-    expect((finding?.fix.document as { Statement: unknown[] }).Statement[0]).toEqual(own);
+    const document = finding?.fix.document as { Statement: unknown[] } | undefined;
+    expect(document?.Statement[0]).toEqual(own);
   });
 });
