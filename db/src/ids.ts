@@ -21,6 +21,9 @@ export const ID_PREFIXES = {
   bundle: "bdl",
   enforcerRegistration: "erg",
   enforcer: "enf",
+  cloudAccount: "cla",
+  inventoryAsset: "ast",
+  syncRun: "syn",
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];

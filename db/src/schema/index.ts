@@ -4,6 +4,7 @@
  */
 export * from "./api-keys.ts";
 export * from "./audit-log.ts";
+export * from "./discovery.ts";
 export * from "./enforcement.ts";
 export * from "./idempotency.ts";
 export * from "./invitations.ts";
