@@ -48,7 +48,7 @@ export class LeafMinter {
     this.keys ??= generateLeafKeys();
     const leaf = await issueLeaf(this.ca, { hosts: [host], keys: await this.keys, days: 7 });
     return tls.createSecureContext({
-      cert: `${leaf.certPem}${this.ca.certPem}`,
+      cert: leaf.certPem,
       key: leaf.keyPem,
     });
   }
