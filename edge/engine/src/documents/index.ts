@@ -25,3 +25,20 @@ export {
   type Provider,
   parseInventory,
 } from "./inventory.ts";
+export {
+  type AddressObject,
+  addressObjectSchema,
+  type Policy,
+  type PolicyInput,
+  type ProfileRef,
+  parsePolicy,
+  policySchema,
+  profileRefSchema,
+  type Rule,
+  type RuleSet,
+  ruleSchema,
+  ruleSetSchema,
+  type ServiceObject,
+  serviceObjectSchema,
+} from "./policy.ts";
+export { parsePolicyText } from "./policy-text.ts";

@@ -1,0 +1,106 @@
+import type { NormalizedFlow } from "./flow.ts";
+import { hostMatches, pathUnder } from "./hosts.ts";
+import type { HostTerm, ResolvedRule, ResolvedRuleSet } from "./resolved.ts";
+import type { HostForm } from "./services.ts";
+
+/** Which destination of a rule matched, and how. */
+export interface DestinationMatch {
+  readonly type: "object" | "service";
+  readonly id: string;
+  /** `address` (by IP), `fqdn` (by host pattern), or the service host form name. */
+  readonly form: string;
+  /** The address, pattern or host form (with path prefix) that matched. */
+  readonly matched: string;
+}
+
+/** A monitor rule that matched ahead of the enforced decision. */
+export interface MonitorHit {
+  readonly ruleId: string;
+  readonly ruleSetId: string;
+  readonly action: "allow" | "deny";
+  readonly mode: "forwarding" | "proxy";
+}
+
+/** The verdict on a flow with its machine-readable reasons. */
+export interface Decision {
+  readonly action: "allow" | "deny";
+  /** True when at least one monitor rule matched before the enforced decision. */
+  readonly monitor: boolean;
+  readonly mode: "forwarding" | "proxy";
+  readonly ruleId?: string;
+  readonly ruleSetId?: string;
+  readonly profiles: readonly string[];
+  readonly reasons: {
+    readonly sourceObjects: readonly string[];
+    readonly destination?: DestinationMatch;
+    readonly default: boolean;
+  };
+  /** Monitor rules that matched, in evaluation order. */
+  readonly monitored: readonly MonitorHit[];
+}
+
+/** True when a name belongs to a host term: some include matches, no exclude does. */
+export function termHas(term: HostTerm, name: string): boolean {
+  return (
+    term.include.some((p) => hostMatches(p, name)) &&
+    !term.exclude.some((p) => hostMatches(p, name))
+  );
+}
+
+/** True when a host form admits every name and the path (for path-style forms). */
+export function formAdmits(form: HostForm, flow: NormalizedFlow): boolean {
+  if (flow.names.length === 0) return false;
+  if (!flow.names.every((name) => hostMatches(form.host, name))) return false;
+  if (form.pathPrefix === null) return true;
+  return flow.path !== undefined && pathUnder(form.pathPrefix, flow.path);
+}
+
+/** The index just past the last rule that can decide, and the set whose default applies. */
+export function decisiveSet(ruleSets: readonly ResolvedRuleSet[]): { end: number; set: number } {
+  let end = 0;
+  for (let s = 0; s < ruleSets.length; s++) {
+    end += ruleSets[s]?.rules.length ?? 0;
+    if (ruleSets[s]?.defaultAction !== "next") return { end, set: s };
+  }
+  return { end, set: ruleSets.length - 1 };
+}
+
+/** Builds the decision of a matching rule. */
+export function ruleDecision(
+  rule: ResolvedRule,
+  ruleSetId: string,
+  sourceObjects: readonly string[],
+  destination: DestinationMatch | undefined,
+  monitored: MonitorHit[],
+): Decision {
+  return {
+    action: rule.action,
+    monitor: monitored.length > 0,
+    mode: rule.mode,
+    ruleId: rule.id,
+    ruleSetId,
+    profiles: rule.profiles,
+    reasons: destination
+      ? { sourceObjects, destination, default: false }
+      : { sourceObjects, default: false },
+    monitored,
+  };
+}
+
+/** Builds the decision of a rule set's default action. */
+export function defaultDecision(
+  ruleSet: ResolvedRuleSet | undefined,
+  sourceObjects: readonly string[],
+  monitored: MonitorHit[],
+): Decision {
+  const action = ruleSet?.defaultAction === "allow" ? "allow" : "deny";
+  return {
+    action,
+    monitor: monitored.length > 0,
+    mode: "forwarding",
+    ...(ruleSet ? { ruleSetId: ruleSet.id } : {}),
+    profiles: [],
+    reasons: { sourceObjects, default: true },
+    monitored,
+  };
+}

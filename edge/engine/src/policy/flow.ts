@@ -1,0 +1,85 @@
+import { formatIp, type IpAddress, NetParseError, parseIpResult, unmapIpv4 } from "../net/index.ts";
+import { normalizeHost } from "./hosts.ts";
+
+/** A connection or request to decide on, as a gateway or worker sees it. */
+export interface Flow {
+  readonly srcIp: string;
+  /** Host header or CONNECT authority host, without the port. */
+  readonly dstHost?: string;
+  /** The address the enforcer connects to (or was connected to). */
+  readonly dstIp?: string;
+  readonly dstPort: number;
+  /** TLS server name indication. */
+  readonly sni?: string;
+  /** Request path (with query), already normalised by the enforcer; proxy mode only. */
+  readonly path?: string;
+  readonly method?: string;
+}
+
+/** Thrown when a flow cannot be decided on because a field is malformed. */
+export class FlowError extends Error {
+  override readonly name = "FlowError";
+
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`invalid flow ${field}: ${reason}`);
+  }
+}
+
+/** A flow in the form matching works on. */
+export interface NormalizedFlow {
+  readonly src: IpAddress;
+  readonly dst: IpAddress | undefined;
+  readonly dstText: string | undefined;
+  readonly port: number;
+  /**
+   * Distinct destination names (Host first, then SNI). Every name must satisfy a host-based
+   * destination, so a Host that disagrees with the SNI cannot ride on an allowed SNI.
+   */
+  readonly names: readonly string[];
+  readonly path: string | undefined;
+}
+
+function address(field: string, text: string): IpAddress {
+  const parsed = parseIpResult(text);
+  if (parsed instanceof NetParseError) throw new FlowError(field, parsed.reason);
+  return unmapIpv4(parsed);
+}
+
+function literal(host: string): IpAddress | undefined {
+  const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  const parsed = parseIpResult(bare);
+  return parsed instanceof NetParseError ? undefined : unmapIpv4(parsed);
+}
+
+/** Validates and normalises a flow; throws FlowError naming the bad field. */
+export function normalizeFlow(flow: Flow): NormalizedFlow {
+  if (typeof flow !== "object" || flow === null) throw new FlowError("flow", "not an object");
+  if (typeof flow.srcIp !== "string") throw new FlowError("srcIp", "missing");
+  const port = flow.dstPort;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new FlowError("dstPort", "not an integer 0-65535");
+
+  const src = address("srcIp", flow.srcIp);
+  let dst = flow.dstIp === undefined ? undefined : address("dstIp", flow.dstIp);
+  const names: string[] = [];
+  for (const [field, value] of [
+    ["dstHost", flow.dstHost],
+    ["sni", flow.sni],
+  ] as const) {
+    if (value === undefined) continue;
+    if (typeof value !== "string") throw new FlowError(field, "not a string");
+    const ip = literal(value);
+    if (ip) {
+      dst ??= ip;
+      continue;
+    }
+    const name = normalizeHost(value);
+    if (!names.includes(name)) names.push(name);
+  }
+  if (flow.path !== undefined && typeof flow.path !== "string")
+    throw new FlowError("path", "not a string");
+  return { src, dst, dstText: dst ? formatIp(dst) : undefined, port, names, path: flow.path };
+}
