@@ -1,0 +1,21 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../context.ts";
+import { apiKeyRoutes } from "./api-keys.ts";
+import { auditLogRoutes } from "./audit-log.ts";
+import { authRoutes } from "./auth.ts";
+import { invitationRoutes } from "./invitations.ts";
+import { memberRoutes } from "./members.ts";
+import { orgRoutes } from "./orgs.ts";
+
+/**
+ * Every router of the control plane. A new entity adds its router here, and its routes to the
+ * shared security suite (web/test/security/routes/), which the suite checks is complete.
+ */
+export const routers: OpenAPIHono<AppEnv>[] = [
+  authRoutes,
+  orgRoutes,
+  memberRoutes,
+  invitationRoutes,
+  apiKeyRoutes,
+  auditLogRoutes,
+];
