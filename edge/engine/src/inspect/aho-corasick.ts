@@ -1,0 +1,68 @@
+/**
+ * A multi-pattern literal matcher (Aho–Corasick) over char codes: one pass over the input finds
+ * every occurrence of every literal, so literal prefilters cost the same for 1 or 1,000 rules.
+ */
+export class AhoCorasick {
+  private readonly goto: Map<number, number>[] = [new Map()];
+  private readonly fail: number[] = [0];
+  private readonly outputs: number[][] = [[]];
+  private readonly caseInsensitive: boolean;
+
+  constructor(
+    readonly literals: readonly string[],
+    options: { caseInsensitive?: boolean } = {},
+  ) {
+    this.caseInsensitive = options.caseInsensitive ?? false;
+    for (const [index, literal] of literals.entries()) this.insert(literal, index);
+    this.link();
+  }
+
+  private fold(code: number): number {
+    return this.caseInsensitive && code >= 65 && code <= 90 ? code + 32 : code;
+  }
+
+  private insert(literal: string, index: number): void {
+    let state = 0;
+    for (let i = 0; i < literal.length; i++) {
+      const code = this.fold(literal.charCodeAt(i));
+      let next = this.goto[state]?.get(code);
+      if (next === undefined) {
+        next = this.goto.length;
+        this.goto.push(new Map());
+        this.fail.push(0);
+        this.outputs.push([]);
+        this.goto[state]?.set(code, next);
+      }
+      state = next;
+    }
+    this.outputs[state]?.push(index);
+  }
+
+  private link(): void {
+    const queue: number[] = [...(this.goto[0]?.values() ?? [])];
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head] ?? 0;
+      for (const [code, next] of this.goto[state] ?? []) {
+        queue.push(next);
+        let f = this.fail[state] ?? 0;
+        while (f !== 0 && !this.goto[f]?.has(code)) f = this.fail[f] ?? 0;
+        const target = this.goto[f]?.get(code);
+        this.fail[next] = target !== undefined && target !== next ? target : 0;
+        this.outputs[next]?.push(...(this.outputs[this.fail[next] ?? 0] ?? []));
+      }
+    }
+  }
+
+  /** Returns the indexes of the literals that occur in `text` (each at most once). */
+  matchSet(text: string): Set<number> {
+    const found = new Set<number>();
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      const code = this.fold(text.charCodeAt(i));
+      while (state !== 0 && !this.goto[state]?.has(code)) state = this.fail[state] ?? 0;
+      state = this.goto[state]?.get(code) ?? 0;
+      for (const index of this.outputs[state] ?? []) found.add(index);
+    }
+    return found;
+  }
+}

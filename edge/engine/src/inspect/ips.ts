@@ -1,0 +1,140 @@
+import { z } from "zod";
+import { type IpPrefix, parseCidr, prefixContains, tryParseIp } from "../net/index.ts";
+import { AhoCorasick } from "./aho-corasick.ts";
+import { type CustomPattern, compileCustomPattern, findAll } from "./patterns.ts";
+import { latin1 } from "./raw-http.ts";
+import {
+  clipEvidence,
+  type Detection,
+  type InspectRequest,
+  type InspectResponse,
+} from "./types.ts";
+
+/** Where a signature looks. */
+export const IPS_BUFFERS = [
+  "request-line",
+  "uri",
+  "request-headers",
+  "request-body",
+  "response-status",
+  "response-headers",
+  "response-body",
+] as const;
+
+export const contentMatchSchema = z.object({
+  match: z.string().min(1),
+  nocase: z.boolean().default(false),
+  offset: z.number().int().min(0).default(0),
+  depth: z.number().int().min(1).optional(),
+});
+
+export const signatureSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  cve: z.string().optional(),
+  buffer: z.enum(IPS_BUFFERS),
+  contents: z.array(contentMatchSchema).default([]),
+  regex: z.string().optional(),
+  nocase: z.boolean().default(false),
+  severity: z.enum(["low", "medium", "high", "critical"]).default("high"),
+  action: z.enum(["log", "block"]).default("block"),
+});
+export type Signature = z.infer<typeof signatureSchema>;
+
+export const suppressionSchema = z.object({ signature: z.string(), source: z.string().optional() });
+
+interface CompiledSignature {
+  signature: Signature;
+  regex: CustomPattern | undefined;
+}
+
+/** Signatures ready to run, with an Aho–Corasick prefilter over each one's first content. */
+export interface CompiledIps {
+  signatures: CompiledSignature[];
+  prefilter: AhoCorasick;
+  suppressions: { signature: string; prefix: IpPrefix | undefined }[];
+}
+
+/** Compiles signatures; customer regexes pass the linear-time validation here (at save time). */
+export function compileIps(
+  signatures: Signature[],
+  suppressions: z.infer<typeof suppressionSchema>[],
+): CompiledIps {
+  const compiled = signatures.map((signature) => ({
+    signature,
+    regex: signature.regex ? compileCustomPattern(signature.regex, signature.nocase) : undefined,
+  }));
+  const prefilter = new AhoCorasick(
+    signatures.map((s) => (s.contents[0]?.match ?? "").toLowerCase()),
+    { caseInsensitive: true },
+  );
+  return {
+    signatures: compiled,
+    prefilter,
+    suppressions: suppressions.map((s) => ({
+      signature: s.signature,
+      prefix: s.source ? parseCidr(s.source) : undefined,
+    })),
+  };
+}
+
+function contentMatches(text: string, c: z.infer<typeof contentMatchSchema>): boolean {
+  const end = c.depth === undefined ? text.length : c.offset + c.depth;
+  const window = text.slice(c.offset, end);
+  return c.nocase ? window.toLowerCase().includes(c.match.toLowerCase()) : window.includes(c.match);
+}
+
+function buffers(
+  request: InspectRequest,
+  response: InspectResponse | undefined,
+): Record<(typeof IPS_BUFFERS)[number], string> {
+  const headerText = (h: [string, string][]) => h.map(([n, v]) => `${n}: ${v}`).join("\r\n");
+  return {
+    "request-line": `${request.method} ${request.target}`,
+    uri: request.target,
+    "request-headers": headerText(request.headers),
+    "request-body": latin1(request.body.subarray(0, 1 << 20)),
+    "response-status": response ? String(response.status) : "",
+    "response-headers": response ? headerText(response.headers) : "",
+    "response-body": response ? latin1(response.body.subarray(0, 1 << 20)) : "",
+  };
+}
+
+function suppressed(ips: CompiledIps, id: string, source: string | undefined): boolean {
+  const address = source ? tryParseIp(source) : undefined;
+  return ips.suppressions.some(
+    (s) =>
+      s.signature === id &&
+      (!s.prefix || (address !== undefined && prefixContains(s.prefix, address))),
+  );
+}
+
+/** Runs the signatures over a request (and response, when given). */
+export function runIps(
+  ips: CompiledIps,
+  request: InspectRequest,
+  response?: InspectResponse,
+): Detection[] {
+  const texts = buffers(request, response);
+  const all = Object.values(texts).join("\n");
+  const candidates = ips.prefilter.matchSet(all);
+  const found: Detection[] = [];
+  ips.signatures.forEach(({ signature, regex }, index) => {
+    if (signature.contents.length > 0 && !candidates.has(index)) return;
+    const text = texts[signature.buffer];
+    if (text === "" || !signature.contents.every((c) => contentMatches(text, c))) return;
+    const match = regex ? findAll(regex, text).matches[0] : undefined;
+    if (regex && !match) return;
+    if (suppressed(ips, signature.id, request.sourceIp)) return;
+    const evidence = match?.text ?? signature.contents[0]?.match ?? signature.name;
+    found.push({
+      id: signature.id,
+      category: "ips",
+      location: signature.buffer,
+      evidence: clipEvidence(`${signature.cve ?? signature.name}: ${evidence}`),
+      severity: signature.severity,
+      action: signature.action,
+    });
+  });
+  return found;
+}

@@ -1,0 +1,126 @@
+/** The per-rule transformations a WAF rule may ask for before it matches. */
+export type Transform =
+  | "urlDecode"
+  | "htmlEntityDecode"
+  | "lowercase"
+  | "compressWhitespace"
+  | "nfkc"
+  | "base64"
+  | "removeNulls";
+
+const NAMED_ENTITIES: Record<string, string> = {
+  lt: "<",
+  gt: ">",
+  amp: "&",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+  colon: ":",
+  lpar: "(",
+  rpar: ")",
+  sol: "/",
+  bsol: "\\",
+  tab: "\t",
+  newline: "\n",
+  semi: ";",
+  equals: "=",
+  grave: "`",
+};
+
+/** Percent-decodes once; malformed escapes stay as they are instead of failing the whole value. */
+export function urlDecode(text: string, plusIsSpace = false): string {
+  const spaced = plusIsSpace ? text.replace(/\+/g, " ") : text;
+  if (!spaced.includes("%")) return spaced;
+  const bytes: number[] = [];
+  for (let i = 0; i < spaced.length; i++) {
+    const code = spaced.charCodeAt(i);
+    const hex = spaced.slice(i + 1, i + 3);
+    if (code === 0x25 && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(Number.parseInt(hex, 16));
+      i += 2;
+    } else if (code === 0x25 && /^[uU][0-9A-Fa-f]{4}$/.test(spaced.slice(i + 1, i + 6))) {
+      pushUtf8(bytes, Number.parseInt(spaced.slice(i + 2, i + 6), 16));
+      i += 5;
+    } else {
+      pushUtf8(bytes, code);
+    }
+  }
+  return new TextDecoder("utf-8").decode(new Uint8Array(bytes));
+}
+
+function pushUtf8(bytes: number[], code: number): void {
+  for (const b of new TextEncoder().encode(String.fromCharCode(code))) bytes.push(b);
+}
+
+/** Decodes named, decimal and hexadecimal HTML character references, with or without `;`. */
+export function htmlEntityDecode(text: string): string {
+  if (!text.includes("&")) return text;
+  return text.replace(/&(#[xX][0-9a-fA-F]{1,6}|#\d{1,7}|[a-zA-Z]{2,8});?/g, (all, ref: string) => {
+    if (ref.startsWith("#")) {
+      const hex = ref[1] === "x" || ref[1] === "X";
+      const code = Number.parseInt(ref.slice(hex ? 2 : 1), hex ? 16 : 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : all;
+    }
+    return NAMED_ENTITIES[ref.toLowerCase()] ?? all;
+  });
+}
+
+/** Decodes standard or URL-safe base64; returns undefined when the text is not base64. */
+export function base64Decode(text: string): string | undefined {
+  const clean = text.trim().replace(/-/g, "+").replace(/_/g, "/");
+  if (clean.length < 8 || !/^[A-Za-z0-9+/]+={0,2}$/.test(clean)) return undefined;
+  try {
+    const binary = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, "="));
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Applies transformations in order; each is a pure string function. */
+export function applyTransforms(value: string, transforms: readonly Transform[]): string {
+  let out = value;
+  for (const t of transforms) {
+    if (t === "urlDecode") out = urlDecode(out);
+    else if (t === "htmlEntityDecode") out = htmlEntityDecode(out);
+    else if (t === "lowercase") out = out.toLowerCase();
+    else if (t === "compressWhitespace") out = out.replace(/\s+/g, " ");
+    else if (t === "nfkc") out = out.normalize("NFKC");
+    else if (t === "removeNulls") out = out.replace(/\0/g, "");
+    else if (t === "base64") out = base64Decode(out) ?? out;
+  }
+  return out;
+}
+
+/** The result of normalising a request path. */
+export interface NormalizedPath {
+  path: string;
+  /** Decoded once, before dot segments were resolved (traversal shows here). */
+  decoded: string;
+  encodedSeparator: boolean;
+  dotSegments: number;
+}
+
+/**
+ * Normalises a path the way the origin will most likely see it: decode once, treat `\` as `/`,
+ * collapse `//`, resolve `.` and `..`. An encoded `/` or `\` inside a segment is reported,
+ * because it only makes sense as an attempt to smuggle a separator past a path check.
+ */
+export function normalizePath(rawPath: string): NormalizedPath {
+  const encodedSeparator = /%(2f|5c)/i.test(rawPath);
+  const decoded = urlDecode(rawPath).replace(/\\/g, "/");
+  const out: string[] = [];
+  let dotSegments = 0;
+  for (const segment of decoded.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") {
+      dotSegments++;
+      out.pop();
+      continue;
+    }
+    out.push(segment);
+  }
+  const trailing = decoded.endsWith("/") && out.length > 0 ? "/" : "";
+  return { path: `/${out.join("/")}${trailing}`, decoded, encodedSeparator, dotSegments };
+}

@@ -1,0 +1,127 @@
+/** Token kinds of the small SQL lexer used by the SQL injection heuristics. */
+export type SqlTokenKind =
+  | "str"
+  | "num"
+  | "word"
+  | "op"
+  | "lparen"
+  | "rparen"
+  | "comma"
+  | "semi"
+  | "comment"
+  | "var";
+
+/** One SQL token; `open` marks a string or comment that ran to the end of the input. */
+export interface SqlToken {
+  kind: SqlTokenKind;
+  text: string;
+  open?: boolean;
+}
+
+const OPERATORS = [
+  "<=>",
+  "||",
+  "&&",
+  "<=",
+  ">=",
+  "<>",
+  "!=",
+  "==",
+  ":=",
+  "=",
+  "<",
+  ">",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "|",
+  "&",
+  "^",
+  "~",
+  "!",
+];
+
+function readQuoted(input: string, start: number, quote: string): [SqlToken, number] {
+  let i = start;
+  while (i < input.length) {
+    const c = input[i];
+    if (c === "\\") i += 2;
+    else if (c === quote && input[i + 1] === quote) i += 2;
+    else if (c === quote) return [{ kind: "str", text: input.slice(start, i) }, i + 1];
+    else i++;
+  }
+  return [{ kind: "str", text: input.slice(start), open: true }, input.length];
+}
+
+function readComment(input: string, i: number): [SqlToken, number] | undefined {
+  const two = input.slice(i, i + 2);
+  if (two === "/*") {
+    const end = input.indexOf("*/", i + 2);
+    // MySQL executes "/*!...*/" comments, so their content is lexed as code instead.
+    if (input[i + 2] === "!")
+      return [
+        { kind: "comment", text: "/*!" },
+        i + 3 + (/^\d{5}/.test(input.slice(i + 3)) ? 5 : 0),
+      ];
+    return end < 0
+      ? [{ kind: "comment", text: input.slice(i), open: true }, input.length]
+      : [{ kind: "comment", text: input.slice(i, end + 2) }, end + 2];
+  }
+  if (two === "--" || input[i] === "#") {
+    const end = input.indexOf("\n", i);
+    return [{ kind: "comment", text: "--" }, end < 0 ? input.length : end + 1];
+  }
+  return undefined;
+}
+
+function readWord(input: string, i: number): [SqlToken, number] {
+  const m = /^[A-Za-z_$@][\w$@.]*/.exec(input.slice(i, i + 256));
+  const text = m ? m[0] : input.slice(i, i + 1);
+  const kind = text.startsWith("@") ? "var" : "word";
+  return [{ kind, text: text.toLowerCase() }, i + text.length];
+}
+
+/**
+ * Lexes `input` as SQL, optionally starting inside a string opened by `quote` (the context an
+ * injected value lands in). The lexer never fails: unknown characters are skipped.
+ */
+export function lexSql(input: string, quote?: string, limit = 64): SqlToken[] {
+  const tokens: SqlToken[] = [];
+  let i = 0;
+  if (quote) [, i] = readQuoted(input, 0, quote);
+  if (quote && i >= input.length) return [];
+  if (quote) tokens.push({ kind: "str", text: "" });
+  while (i < input.length && tokens.length < limit) {
+    const c = input[i] ?? "";
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    const comment = readComment(input, i);
+    let next: [SqlToken, number];
+    if (comment) next = comment;
+    else if (c === "'" || c === '"' || c === "`") next = readQuoted(input, i + 1, c);
+    else if (/[0-9]/.test(c) || (c === "." && /[0-9]/.test(input[i + 1] ?? ""))) {
+      const m = /^(0x[0-9a-f]+|0b[01]+|\d*\.?\d+(e[+-]?\d+)?)/i.exec(input.slice(i, i + 64));
+      const text = m ? m[0] : c;
+      next = [{ kind: "num", text }, i + text.length];
+    } else if (/[A-Za-z_$@]/.test(c)) next = readWord(input, i);
+    else if (c === "(") next = [{ kind: "lparen", text: c }, i + 1];
+    else if (c === ")") next = [{ kind: "rparen", text: c }, i + 1];
+    else if (c === ",") next = [{ kind: "comma", text: c }, i + 1];
+    else if (c === ";") next = [{ kind: "semi", text: c }, i + 1];
+    else {
+      const op = OPERATORS.find((o) => input.startsWith(o, i));
+      if (!op) {
+        i++;
+        continue;
+      }
+      next = [{ kind: "op", text: op }, i + op.length];
+    }
+    tokens.push(next[0]);
+    i = next[1];
+  }
+  return tokens;
+}

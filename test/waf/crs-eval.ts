@@ -1,0 +1,56 @@
+import {
+  compileProfiles,
+  defaultProfiles,
+  inspectRequest,
+  parseRawRequest,
+} from "@ringfence/engine/inspect";
+import type { CrsCase } from "./crs-corpus.ts";
+
+/** Per-file tallies of a CRS corpus run. */
+export interface CrsTally {
+  file: string;
+  attacks: number;
+  detected: number;
+  benign: number;
+  flagged: number;
+  misses: string[];
+  falsePositives: string[];
+}
+
+/** Runs the level-1 attacks and all benign cases at paranoia 1 and tallies per CRS file. */
+export function evaluateCrs(cases: CrsCase[], paranoia: 1 | 2 | 3 | 4 = 1): Map<string, CrsTally> {
+  const compiled = compileProfiles(defaultProfiles({ paranoia }));
+  const tallies = new Map<string, CrsTally>();
+  for (const c of cases) {
+    if (c.attack && c.paranoia !== 1) continue;
+    const tally = tallies.get(c.file) ?? {
+      file: c.file,
+      attacks: 0,
+      detected: 0,
+      benign: 0,
+      flagged: 0,
+      misses: [],
+      falsePositives: [],
+    };
+    tallies.set(c.file, tally);
+    const { request, detections: framing } = parseRawRequest(c.bytes);
+    const result = inspectRequest(compiled, request, { framing });
+    if (c.attack) {
+      tally.attacks++;
+      const hit = result.detections.some(
+        (d) =>
+          c.categories.includes(d.category) ||
+          (d.category === "protocol" && d.id.startsWith("protocol-") && framing.length > 0),
+      );
+      if (hit) tally.detected++;
+      else tally.misses.push(c.name);
+    } else {
+      tally.benign++;
+      if (result.detections.length > 0) {
+        tally.flagged++;
+        tally.falsePositives.push(`${c.name}: ${result.detections.map((d) => d.id).join(",")}`);
+      }
+    }
+  }
+  return tallies;
+}
