@@ -1,8 +1,7 @@
 import net from "node:net";
 import type { DecisionEvent } from "@ringfence/engine/documents";
 import { staticResolver } from "../src/egress/dial.ts";
-import type { Decision, Flow, PolicyHandle } from "../src/engine/policy.ts";
-import { PolicyHolder } from "../src/engine/policy.ts";
+import { compilePolicy, type PolicyHandle, PolicyHolder } from "../src/engine/policy.ts";
 import { type GatewayOptions, type RunningGateway, startGateway } from "../src/gateway.ts";
 
 /** A raw upstream on 127.0.0.1 that records every byte it receives and answers 200 "ok". */
@@ -31,39 +30,52 @@ export async function startCapture(): Promise<Capture> {
   };
 }
 
-/** A rule for the stand-in policy below: who may reach which host, in which mode. */
-export type TestRule = { id: string; src: string[]; host: string; mode?: Decision["mode"] };
+/** A rule of a test policy: which source addresses may reach which host, in which mode. */
+export type TestRule = { id: string; src: string[]; host: string; mode?: "forwarding" | "proxy" };
 
-/**
- * Stand-in for `@ringfence/engine/policy` until its `decide` lands: exact source IPs, exact
- * host (SNI or Host), first match wins, default deny.
- * GAP(engine-policy): replace with buildIndex/decide over a real resolved policy.
- */
-export function rulesPolicy(rules: TestRule[], version = 1): PolicyHandle {
+/** A resolved policy in the engine's schema: one source and one FQDN object per rule. */
+export function resolvedPolicy(rules: TestRule[]): Record<string, unknown> {
   return {
-    version,
-    decide(flow: Flow): Decision {
-      const host = flow.sni ?? flow.dstHost ?? flow.dstIp;
-      const rule = rules.find((r) => r.src.includes(flow.srcIp) && r.host === host);
-      if (!rule) {
-        return {
-          action: "deny",
-          monitor: false,
-          mode: "forwarding",
+    schemaVersion: 1,
+    objects: rules.flatMap((rule) => [
+      {
+        id: `src-${rule.id}`,
+        kind: "static",
+        prefixes: rule.src.map((ip) => `${ip}/32`),
+        hosts: [],
+      },
+      {
+        id: `dst-${rule.id}`,
+        kind: "fqdn",
+        prefixes: [],
+        hosts: [{ include: [rule.host], exclude: [] }],
+      },
+    ]),
+    services: [],
+    ruleSets: [
+      {
+        id: "main",
+        defaultAction: "deny",
+        rules: rules.map((rule) => ({
+          id: rule.id,
+          name: null,
+          sources: [`src-${rule.id}`],
+          destinations: [{ type: "object", id: `dst-${rule.id}` }],
+          ports: null,
+          action: "allow",
+          mode: rule.mode ?? "forwarding",
           profiles: [],
-          reasons: { default: true },
-        };
-      }
-      return {
-        action: "allow",
-        monitor: false,
-        mode: rule.mode ?? "forwarding",
-        ruleId: rule.id,
-        profiles: [],
-        reasons: { sourceObjects: [] },
-      };
-    },
+          monitor: false,
+        })),
+      },
+    ],
+    profiles: [],
   };
+}
+
+/** The engine's compiled index over `resolvedPolicy(rules)`. */
+export function rulesPolicy(rules: TestRule[], version = 1): PolicyHandle {
+  return compilePolicy(resolvedPolicy(rules), version);
 }
 
 /** Starts a gateway on 127.0.0.1:0 with a static resolver; collects its events. */

@@ -1,29 +1,18 @@
+import {
+  buildIndex,
+  type Decision,
+  decide,
+  type Flow,
+  FlowError,
+  parseResolvedPolicy,
+} from "@ringfence/engine/policy";
+
 /**
- * The gateway's view of the policy engine. The decision types mirror `@ringfence/engine/policy`;
- * the gateway holds one `PolicyHandle` at a time and swaps it atomically when a new bundle is
- * verified, so a connection decides against one consistent index from start to finish.
+ * The gateway's view of the policy engine. The gateway holds one `PolicyHandle` at a time and
+ * swaps it atomically when a new bundle is verified, so a connection decides against one
+ * consistent index from start to finish.
  */
-
-/** What the gateway knows about a flow when it asks for a decision. */
-export type Flow = {
-  srcIp: string;
-  dstHost?: string;
-  dstIp?: string;
-  dstPort: number;
-  sni?: string;
-  path?: string;
-  method?: string;
-};
-
-/** The engine's answer, with machine-readable reasons. */
-export type Decision = {
-  action: "allow" | "deny";
-  monitor: boolean;
-  mode: "forwarding" | "proxy";
-  ruleId?: string;
-  profiles: string[];
-  reasons: Record<string, unknown>;
-};
+export type { Decision, Flow };
 
 /** One enforceable policy: the compiled index of a verified bundle, or the fail-closed stand-in. */
 export type PolicyHandle = {
@@ -32,20 +21,43 @@ export type PolicyHandle = {
   decide(flow: Flow): Decision;
 };
 
-/**
- * The policy enforced before any bundle has been verified (and when the configuration says to
- * fail closed): every flow is denied with a reason that says why.
- */
-export const FAIL_CLOSED: PolicyHandle = {
-  version: 0,
-  decide: () => ({
+function denyAll(): Decision {
+  return {
     action: "deny",
     monitor: false,
     mode: "forwarding",
     profiles: [],
-    reasons: { default: true, noBundle: true },
-  }),
-};
+    reasons: { sourceObjects: [], default: true },
+    monitored: [],
+  };
+}
+
+/**
+ * The policy enforced before any bundle has been verified (and when the configuration says to
+ * fail closed): every flow is denied by default.
+ */
+export const FAIL_CLOSED: PolicyHandle = { version: 0, decide: () => denyAll() };
+
+/**
+ * Compiles a resolved policy (a verified bundle's payload) into a handle. Throws a
+ * DocumentError naming every problem when the policy is malformed. A flow the engine cannot
+ * read (a malformed SNI, say) is denied rather than thrown, so one bad client cannot fail a
+ * connection handler.
+ */
+export function compilePolicy(policy: unknown, version: number): PolicyHandle {
+  const index = buildIndex(parseResolvedPolicy(policy));
+  return {
+    version,
+    decide(flow) {
+      try {
+        return decide(index, flow);
+      } catch (error) {
+        if (error instanceof FlowError) return denyAll();
+        throw error;
+      }
+    },
+  };
+}
 
 /** Holds the current policy; `swap` replaces it without touching open connections. */
 export class PolicyHolder {

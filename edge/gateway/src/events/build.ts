@@ -32,15 +32,15 @@ export function gatewayFinding(id: string, category: string, location: string): 
 }
 
 function reasonsOf(decision: Decision | undefined): EventReasons {
-  const raw = decision?.reasons ?? {};
-  const objects = raw.sourceObjects;
+  const destination = decision?.reasons.destination;
   return {
     ruleId: decision?.ruleId,
-    sourceObjects: Array.isArray(objects) ? objects.filter((o) => typeof o === "string") : [],
-    destination: typeof raw.destination === "string" ? raw.destination : undefined,
+    ruleSetId: decision?.ruleSetId,
+    sourceObjects: [...(decision?.reasons.sourceObjects ?? [])],
+    destination: destination ? `${destination.type}:${destination.id}` : undefined,
     mode: decision?.mode ?? "forwarding",
     monitor: decision?.monitor ?? false,
-    default: decision === undefined || raw.default === true,
+    default: decision === undefined || decision.reasons.default,
   };
 }
 
