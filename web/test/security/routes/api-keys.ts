@@ -1,0 +1,17 @@
+import type { RouteCase } from "../route-case.ts";
+
+export const apiKeyCases: RouteCase[] = [
+  {
+    method: "POST",
+    path: "/api/v1/orgs/{orgId}/api-keys",
+    access: "admin",
+    body: () => ({ name: "suite", scope: "read" }),
+  },
+  { method: "GET", path: "/api/v1/orgs/{orgId}/api-keys", access: "admin" },
+  {
+    method: "DELETE",
+    path: "/api/v1/orgs/{orgId}/api-keys/{keyId}",
+    access: "admin",
+    params: (o) => ({ orgId: o.orgId, keyId: o.keyId }),
+  },
+];

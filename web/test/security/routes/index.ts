@@ -1,0 +1,17 @@
+import type { RouteCase } from "../route-case.ts";
+import { apiKeyCases } from "./api-keys.ts";
+import { auditLogCases } from "./audit-log.ts";
+import { authCases } from "./auth.ts";
+import { invitationCases } from "./invitations.ts";
+import { memberCases } from "./members.ts";
+import { orgCases } from "./orgs.ts";
+
+/** Every route's case. A new entity adds `routes/<entity>.ts` and spreads it here. */
+export const routeCases: RouteCase[] = [
+  ...authCases,
+  ...orgCases,
+  ...memberCases,
+  ...invitationCases,
+  ...apiKeyCases,
+  ...auditLogCases,
+];

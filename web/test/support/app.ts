@@ -1,0 +1,50 @@
+import { openDatabase, type RingfenceDatabase } from "@ringfence/db";
+import { createScratchDatabase } from "@ringfence/db/testing";
+import { createApp, loadConfig, type ServerConfig } from "../../src/server/index.ts";
+import type { Logger } from "../../src/server/log.ts";
+
+export type TestApp = ReturnType<typeof createApp>;
+
+export interface TestServer {
+  app: TestApp;
+  database: RingfenceDatabase;
+  config: ServerConfig;
+  logs: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+/** A logger that keeps events in memory so tests can assert what was (not) logged. */
+function memoryLogger(logs: Record<string, unknown>[]): Logger {
+  return {
+    info: (msg, fields) => logs.push({ level: "info", msg, ...fields }),
+    error: (msg, fields) => logs.push({ level: "error", msg, ...fields }),
+  };
+}
+
+/**
+ * The app on a database of its own: PGlite in memory by default, a scratch PostgreSQL database
+ * when the web:pg project sets RINGFENCE_TEST_BACKEND=pg.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestServer> {
+  const config = loadConfig({ RINGFENCE_LOG: "silent", RINGFENCE_TRUST_PROXY: "true", ...env });
+  let drop: (() => Promise<void>) | undefined;
+  let database: RingfenceDatabase;
+
+  if (process.env.RINGFENCE_TEST_BACKEND === "pg") {
+    const base = process.env.RINGFENCE_TEST_PG_URL;
+    if (!base) throw new Error("web:pg runs need RINGFENCE_TEST_PG_URL");
+    const scratch = await createScratchDatabase(base);
+    drop = scratch.drop;
+    database = await openDatabase({ url: scratch.url, poolSize: 4 });
+  } else {
+    database = await openDatabase({ inMemory: true });
+  }
+
+  const logs: Record<string, unknown>[] = [];
+  const app = createApp({ db: database.db, config, logger: memoryLogger(logs) });
+  const close = async () => {
+    await database.close();
+    await drop?.();
+  };
+  return { app, database, config, logs, close };
+}
