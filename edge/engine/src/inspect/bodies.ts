@@ -118,7 +118,11 @@ export function parseBody(headers: [string, string][], bytes: Uint8Array): BodyP
   const looksLikeForm =
     type === "" && /^[^=&\s]+=[^\s]*(?:&|$)/.test(latin1(bytes.subarray(0, 256)));
   const kind = looksLikeForm ? "urlencoded" : chooseKind(type);
-  const text = decodeText(bytes, params.get("charset"), found);
+  // Multipart bodies carry binary files, so only their part structure is read as text.
+  const text =
+    kind === "multipart" || kind === "binary"
+      ? latin1(bytes)
+      : decodeText(bytes, params.get("charset"), found);
   let fields: Field[];
   if (kind === "urlencoded") {
     fields = parseUrlEncoded(text).flatMap(([name, value]) => [

@@ -19,7 +19,7 @@ export function deobfuscateShell(value: string): string {
     .replace(/\s+/g, " ");
 }
 
-const SEPARATOR = "(?:^|[;|&`\\n\\r]|\\$\\(|\\(|\\{|&&|\\|\\||<\\(|>\\()";
+const SEPARATOR = "(?:^|[;|&`\\n\\r]|\\$\\(|\\(|&&|\\|\\||<\\(|>\\()";
 const PATH_PREFIX = "(?:(?:/usr)?(?:/local)?/s?bin/|/\\S*/)?";
 const AFTER = "(?=[\\s<>|;&`)}'\"]|$)";
 const UNIX_AFTER_SEPARATOR = new RegExp(
@@ -31,7 +31,7 @@ const UNIX_AT_START = new RegExp(
   "i",
 );
 const WINDOWS_AFTER_SEPARATOR = new RegExp(
-  `(?:^|[;|&\\n\\r]|&&|\\|\\|)\\s*(?:[a-z]:\\\\[^\\s]*\\\\)?(?:${WINDOWS_COMMANDS})(?:\\.exe|\\.com)?(?=[\\s/<>|;&,]|$)`,
+  `(?:[;|&\\n\\r]|&&|\\|\\||^(?=[a-z]:\\\\|cmd|powershell|pwsh|certutil|bitsadmin|mshta|rundll32|regsvr32|wmic))\\s*(?:[a-z]:\\\\[^\\s]*\\\\)?(?:${WINDOWS_COMMANDS})(?:\\.exe|\\.com)?(?=[\\s/<>|;&,]|$)`,
   "i",
 );
 const SHELL_SUBSTITUTION = /\$\(\s*[^)\s]|\$\{\s*[a-z_]|`[^`]+`|[<>]\(\s*\w|\$\(\(|\$\[/i;

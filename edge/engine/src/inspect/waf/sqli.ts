@@ -295,12 +295,7 @@ const PL1_CHECKS: Check[] = [
 /** True when the value opens like a number or bare word an injected SQL clause could follow. */
 function startsAsOperand(tokens: SqlToken[]): boolean {
   const first = tokens[0];
-  return (
-    first !== undefined &&
-    (first.kind === "num" ||
-      (first.kind === "word" && !KEYWORDS.has(first.text)) ||
-      first.kind === "rparen")
-  );
+  return first !== undefined && (first.kind === "num" || first.kind === "rparen");
 }
 
 /**
