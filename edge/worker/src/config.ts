@@ -1,3 +1,4 @@
+import { parseControlPlaneUrl } from "@ringfence/engine/control";
 import { z } from "zod";
 import type { Env } from "./env.ts";
 
@@ -15,6 +16,15 @@ export class ConfigError extends Error {
 const httpUrl = z
   .url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" })
   .transform((text) => new URL(text));
+
+const controlPlaneUrl = z.string({ error: "is required" }).transform((text, ctx) => {
+  try {
+    return parseControlPlaneUrl(text, { allowInsecureLoopback: true });
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : "invalid" });
+    return z.NEVER;
+  }
+});
 
 const secret = (minLength: number) =>
   z.string({ error: "is required" }).min(minLength, `must be at least ${minLength} characters`);
@@ -43,7 +53,7 @@ const trustedKey = z.strictObject({
 
 const configSchema = z.object({
   ORIGIN_URL: httpUrl,
-  CONTROL_PLANE_URL: httpUrl,
+  CONTROL_PLANE_URL: controlPlaneUrl,
   ENFORCER_CREDENTIAL: secret(16),
   ENFORCER_ID: z.string().min(1).max(200).default("edge-worker"),
   ORGANIZATION_ID: z.string({ error: "is required" }).min(1).max(200),

@@ -1,59 +1,57 @@
-import { CONTROL_PATHS } from "@ringfence/engine/control";
+import { ControlPlaneError, EnforcerClient } from "@ringfence/engine/control";
 import type { DecisionEvent } from "@ringfence/engine/documents";
 import type { BundleFetcher } from "./bundle/store.ts";
 import type { WorkerConfig } from "./config.ts";
 import type { EventSink } from "./events/outbox.ts";
 
-const CONTROL_TIMEOUT_MS = 5000;
+/** The software version reported to the control plane. */
+export const WORKER_VERSION = "0.1.0";
 
-function headers(config: WorkerConfig, extra: Record<string, string> = {}): Headers {
-  return new Headers({ authorization: `Bearer ${config.enforcerCredential}`, ...extra });
+/**
+ * The engine's enforcer client, tuned to Workers: short deadlines, and event retries that fit
+ * inside the time `ctx.waitUntil` grants after the response (about 30 s).
+ */
+export function createControlClient(config: WorkerConfig): EnforcerClient {
+  return new EnforcerClient({
+    baseUrl: config.controlPlaneUrl.href,
+    credential: config.enforcerCredential,
+    // Plain http is accepted only to a literal loopback address (local runs and tests); a
+    // deployed worker cannot reach loopback at all.
+    allowInsecureLoopback: true,
+    timeoutMs: 5000,
+    userAgent: `ringfence-worker/${WORKER_VERSION}`,
+    retry: { maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 4000 },
+  });
 }
 
 /**
- * Polls the control plane for the organisation's bundle without parking (`wait=0`): a worker
- * cannot hold a request open for a long poll, so it polls on its staleness schedule instead.
+ * Polls without parking (`wait=0`): a worker cannot hold a request open for a long poll, so it
+ * polls on its staleness schedule instead.
  */
-export function controlPlaneBundleFetcher(config: WorkerConfig): BundleFetcher {
+export function controlPlaneBundleFetcher(client: EnforcerClient): BundleFetcher {
   return async (etag) => {
-    const url = new URL(CONTROL_PATHS.bundle, config.controlPlaneUrl);
-    url.searchParams.set("wait", "0");
-    const extra: Record<string, string> =
-      etag === undefined ? {} : { "if-none-match": `"${etag}"` };
     try {
-      const response = await fetch(url, {
-        headers: headers(config, extra),
-        signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS),
-      });
-      if (response.status === 304) return { status: "not-modified" };
-      if (!response.ok) {
-        await response.body?.cancel();
-        return { status: "error", detail: `bundle poll answered ${response.status}` };
-      }
-      return { status: "modified", envelope: await response.json() };
+      const poll = await client.pollBundle({ etag, wait: 0 });
+      return poll.status === "modified" ? { status: "modified", envelope: poll.envelope } : poll;
     } catch (error) {
-      return { status: "error", detail: `bundle poll failed: ${String(error)}` };
+      return { status: "error", detail: describe(error) };
     }
   };
 }
 
-/** Posts one batch of events; 5xx, 429 and network failures are retryable, other codes not. */
-export function controlPlaneEventSink(config: WorkerConfig): EventSink<DecisionEvent> {
+/** Posts one batch; the client has already retried what was retryable when this fails. */
+export function controlPlaneEventSink(client: EnforcerClient): EventSink<DecisionEvent> {
   return async (batch) => {
-    const url = new URL(CONTROL_PATHS.events, config.controlPlaneUrl);
     try {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: headers(config, { "content-type": "application/json" }),
-        body: JSON.stringify({ events: batch }),
-        signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS),
-      });
-      await response.body?.cancel();
-      if (response.ok) return { ok: true };
-      const retryable = response.status === 429 || response.status >= 500;
-      return { ok: false, retryable, detail: `events post answered ${response.status}` };
+      await client.postEvents(batch, { signal: AbortSignal.timeout(20_000) });
+      return { ok: true };
     } catch (error) {
-      return { ok: false, retryable: true, detail: `events post failed: ${String(error)}` };
+      const retryable = error instanceof ControlPlaneError && error.retryable;
+      return { ok: false, retryable, detail: describe(error) };
     }
   };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

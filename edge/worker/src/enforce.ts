@@ -1,47 +1,57 @@
+import {
+  type CompiledProfiles,
+  compileProfiles,
+  type InspectionProfileInput,
+} from "@ringfence/engine/inspect";
+import {
+  buildIndex,
+  type Decision,
+  decide,
+  type Flow,
+  type PolicyIndex,
+  parseResolvedPolicy,
+} from "@ringfence/engine/policy";
+
+export type { Decision, Flow };
+
 /**
- * The worker's view of the policy engine: the flow it builds from a request and the decision it
- * enforces. The types mirror `@ringfence/engine/policy`.
+ * A verified bundle's policy, compiled once per bundle version: the rule index, and inspection
+ * profiles compiled lazily per combination of profile ids a rule names (a bundle has few).
  */
-
-/** What the worker knows about a request when it asks for a decision. */
-export interface Flow {
-  srcIp: string;
-  dstHost?: string;
-  dstPort: number;
-  path?: string;
-  method?: string;
-}
-
-/** The engine's answer, with machine-readable reasons. */
-export interface Decision {
-  action: "allow" | "deny";
-  monitor: boolean;
-  mode: "forwarding" | "proxy";
-  ruleId?: string;
-  profiles: string[];
-  reasons: Record<string, unknown>;
-}
-
-/** A verified bundle's policy, compiled once per bundle version. */
 export interface CompiledPolicy {
   decide(flow: Flow): Decision;
+  /** The compiled profiles for a decision's profile ids; undefined when it names none. */
+  profiles(ids: readonly string[]): CompiledProfiles | undefined;
 }
 
 /**
- * Compiles a verified bundle's policy.
- * FIXME(engine): `@ringfence/engine/policy` (`resolvedPolicySchema`, `buildIndex`, `decide`) has
- * not landed yet; until it does every flow is denied, which is the fail-closed answer. Wiring
- * `buildIndex` here removes this.
+ * Compiles the policy a verified bundle carries. Throws the engine's DocumentError or
+ * ProfileError when the policy is malformed, so the bundle is refused rather than half-enforced.
  */
-export function compilePolicy(_policy: unknown): CompiledPolicy {
+export function compilePolicy(policy: unknown): CompiledPolicy {
+  const index: PolicyIndex = buildIndex(parseResolvedPolicy(policy));
+  const byId = new Map(
+    index.policy.profiles.map((profile) => [profile.id, profile as InspectionProfileInput]),
+  );
+  const compiled = new Map<string, CompiledProfiles>();
+
+  // Every profile is compiled once up front, so a bad customer pattern refuses the bundle here
+  // instead of failing a request later.
+  compileProfiles([...byId.values()]);
+
   return {
-    decide: () => ({
-      action: "deny",
-      monitor: false,
-      mode: "forwarding",
-      profiles: [],
-      reasons: { default: true, engine: "pending" },
-    }),
+    decide: (flow) => decide(index, flow),
+    profiles(ids) {
+      if (ids.length === 0) return undefined;
+      const key = ids.join("\n");
+      let profiles = compiled.get(key);
+      if (profiles === undefined) {
+        const inputs = ids.flatMap((id) => byId.get(id) ?? []);
+        profiles = compileProfiles(inputs);
+        compiled.set(key, profiles);
+      }
+      return profiles;
+    },
   };
 }
 
@@ -53,7 +63,7 @@ export function flowOf(request: Request, clientIp: string): Flow {
     srcIp: clientIp,
     dstHost: url.hostname.toLowerCase(),
     dstPort: url.protocol === "https:" ? 443 : 80,
-    path: url.pathname,
+    path: `${url.pathname}${url.search}`,
     method: request.method,
   };
 }

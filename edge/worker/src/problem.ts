@@ -11,6 +11,7 @@ export const PROBLEMS = {
   unauthorized: { status: 401, title: "Authentication required" },
   "not-found": { status: 404, title: "No such Ringfence endpoint" },
   "no-client-address": { status: 400, title: "The client address is unknown" },
+  "bad-request": { status: 400, title: "The request cannot be decided on" },
   internal: { status: 500, title: "Internal error" },
 } as const;
 

@@ -1,54 +1,121 @@
-import type { DecisionEvent } from "@ringfence/engine/documents";
+import type { CompiledProfiles, Detection } from "@ringfence/engine/inspect";
+import { FlowError } from "@ringfence/engine/policy";
 import type { Context } from "hono";
 import type { AppEnv } from "./app.ts";
-import { type Decision, type Flow, flowOf } from "./enforce.ts";
+import type { ActiveBundle } from "./bundle/store.ts";
+import { type CompiledPolicy, type Decision, type Flow, flowOf } from "./enforce.ts";
+import { decisionEvent, type RequestOutcome } from "./events/decision-event.ts";
 import { buildOriginRequest } from "./forward.ts";
+import {
+  inspectInbound,
+  MAX_INSPECTED_BODY_BYTES,
+  readBounded,
+  scanResponse,
+} from "./inspection.ts";
 import { problem } from "./problem.ts";
 
 type Ctx = Context<AppEnv>;
 
+/** A request on its way through the pipeline. */
+interface Pass {
+  c: Ctx;
+  flow: Flow;
+  decision: Decision;
+  clientIp: string;
+}
+
 /**
- * The protected path: decide on the flow with the verified bundle, refuse with a 403 problem or
- * forward to the origin with the lock-down signature, and queue one event either way. Without a
- * verified bundle the answer is 503: the worker never forwards unchecked traffic.
+ * The protected path: decide on the flow with the verified bundle; in proxy mode inspect the
+ * request (and stream-inspect the response); refuse with a 403 problem or forward to the origin
+ * with the lock-down signature; queue one event either way. Without a verified bundle the
+ * answer is 503: the worker never forwards unchecked traffic.
  */
 export async function handleProtected(c: Ctx): Promise<Response> {
   const requestId = c.get("requestId");
-  const runtime = c.get("runtime");
-  const waitUntil = (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise);
-
   const clientIp = c.req.header("cf-connecting-ip");
-  if (clientIp === undefined || clientIp === "") {
-    return problem("no-client-address", requestId);
-  }
+  if (clientIp === undefined || clientIp === "") return problem("no-client-address", requestId);
 
-  const bundle = await runtime.bundles.get(waitUntil);
-  if (bundle === undefined) {
-    return problem("no-policy", requestId);
-  }
+  const bundle = await c.get("runtime").bundles.get((p) => c.executionCtx.waitUntil(p));
+  if (bundle === undefined) return problem("no-policy", requestId);
 
   const flow = flowOf(c.req.raw, clientIp);
-  const decision = bundle.value.decide(flow);
-  if (decision.action === "deny" && !decision.monitor) {
-    record(c, flow, decision, 403);
+  const decision = decideSafely(bundle, flow);
+  if (decision === undefined) return problem("bad-request", requestId);
+
+  const pass: Pass = { c, flow, decision, clientIp };
+  if (decision.action === "deny") {
+    record(pass, { action: "deny", status: 403 });
     return problem("denied", requestId, ruleIdOf(decision));
   }
 
-  const response = await forward(c, clientIp);
-  record(c, flow, decision, response.status);
+  const profiles = decision.mode === "proxy" ? bundle.value.profiles(decision.profiles) : undefined;
+  return profiles === undefined ? forwardPlain(pass) : forwardInspected(pass, profiles);
+}
+
+function decideSafely(bundle: ActiveBundle<CompiledPolicy>, flow: Flow): Decision | undefined {
+  try {
+    return bundle.value.decide(flow);
+  } catch (error) {
+    // A malformed Host or client address cannot be decided on; it is refused, never guessed.
+    if (error instanceof FlowError) return undefined;
+    throw error;
+  }
+}
+
+async function forwardPlain(pass: Pass): Promise<Response> {
+  const response = await forward(pass, pass.c.req.raw.body);
+  record(pass, { action: "allow", status: response.status });
   return response;
 }
 
-async function forward(c: Ctx, clientIp: string): Promise<Response> {
+async function forwardInspected(pass: Pass, profiles: CompiledProfiles): Promise<Response> {
+  const { c, decision } = pass;
+  const requestId = c.get("requestId");
+  const body = await readBounded(c.req.raw, MAX_INSPECTED_BODY_BYTES);
+  if (body === undefined) {
+    record(pass, { action: "deny", status: 413 });
+    return problem("body-too-large", requestId);
+  }
+
+  const inbound = inspectInbound(profiles, c.req.raw, body, pass.clientIp);
+  if (inbound.action === "block") {
+    record(pass, { action: "deny", status: 403, detections: inbound.detections });
+    const detections = inbound.detections.filter((d) => d.action === "block").map((d) => d.id);
+    return problem("denied", requestId, { ...ruleIdOf(decision), detections });
+  }
+
+  const upstream = await forward(pass, body);
+  const action = inbound.action === "monitor" ? "monitor" : "allow";
+  record(pass, { action, status: upstream.status, detections: inbound.detections });
+  if (upstream.body === null) return upstream;
+
+  const { response, done } = scanResponse(profiles, upstream);
+  c.executionCtx.waitUntil(
+    done.then((verdict) => {
+      if (verdict.detections.length === 0) return;
+      const verdictAction = verdict.blocked ? "deny" : "monitor";
+      record(pass, {
+        action: verdictAction,
+        status: upstream.status,
+        ...verdict,
+        kind: "detection",
+      });
+    }),
+  );
+  return response;
+}
+
+async function forward(pass: Pass, body: BodyInit | null): Promise<Response> {
+  const { c } = pass;
   const runtime = c.get("runtime");
   const requestId = c.get("requestId");
   const originRequest = await buildOriginRequest({
     request: c.req.raw,
-    body: c.req.raw.body,
+    body,
     originUrl: runtime.config.originUrl,
     originKey: await runtime.originKey,
     requestId,
-    clientIp,
+    clientIp: pass.clientIp,
   });
 
   let upstream: Response;
@@ -67,28 +134,21 @@ function ruleIdOf(decision: Decision): { ruleId?: string } {
   return decision.ruleId === undefined ? {} : { ruleId: decision.ruleId };
 }
 
+type Recorded = Pick<RequestOutcome, "action" | "status" | "kind"> & {
+  detections?: readonly Detection[];
+};
+
 /** Queues the request's decision event and makes sure a flush outlives the response. */
-function record(c: Ctx, flow: Flow, decision: Decision, status: number): void {
+function record(pass: Pass, outcome: Recorded): void {
+  const { c } = pass;
   const runtime = c.get("runtime");
-  const sourceObjects = decision.reasons.sourceObjects;
-  const event: DecisionEvent = {
-    schemaVersion: 1,
-    id: c.get("requestId"),
-    time: new Date().toISOString(),
-    enforcer: { id: runtime.config.enforcerId, kind: "worker" },
-    kind: "request",
-    action: decision.action === "deny" ? (decision.monitor ? "monitor" : "deny") : "allow",
-    src: { ip: flow.srcIp },
-    dst: { port: flow.dstPort, ...(flow.dstHost === undefined ? {} : { host: flow.dstHost }) },
-    http: { method: flow.method ?? "GET", url: (flow.path ?? "/").slice(0, 8192), status },
-    reasons: {
-      ...ruleIdOf(decision),
-      sourceObjects: Array.isArray(sourceObjects) ? sourceObjects.map(String) : [],
-      mode: decision.mode,
-      monitor: decision.monitor,
-      ...(decision.reasons.default === true ? { default: true } : {}),
-    },
-  };
+  const event = decisionEvent({
+    ...outcome,
+    requestId: c.get("requestId"),
+    enforcerId: runtime.config.enforcerId,
+    flow: pass.flow,
+    decision: pass.decision,
+  });
   runtime.events.add(event);
   c.executionCtx.waitUntil(runtime.events.flush());
 }

@@ -1,8 +1,13 @@
 import { BundleVerifier } from "@ringfence/engine/bundle";
 import type { DecisionEvent } from "@ringfence/engine/documents";
+import { resolvedPolicySchema } from "@ringfence/engine/policy";
 import { BundleStore } from "./bundle/store.ts";
 import { parseConfig, type WorkerConfig } from "./config.ts";
-import { controlPlaneBundleFetcher, controlPlaneEventSink } from "./control.ts";
+import {
+  controlPlaneBundleFetcher,
+  controlPlaneEventSink,
+  createControlClient,
+} from "./control.ts";
 import { type CompiledPolicy, compilePolicy } from "./enforce.ts";
 import type { Env } from "./env.ts";
 import { EventOutbox } from "./events/outbox.ts";
@@ -32,15 +37,22 @@ export function runtimeFor(env: Env): Runtime {
 
 function createRuntime(env: Env): Runtime {
   const config = parseConfig(env);
-  const verifier = BundleVerifier.create(config.organizationId, config.trustedKeys);
+  const verifier = BundleVerifier.create(config.organizationId, config.trustedKeys, {
+    policySchema: resolvedPolicySchema,
+  });
+  const client = createControlClient(config);
 
   const bundles = new BundleStore<CompiledPolicy>({
-    fetch: controlPlaneBundleFetcher(config),
+    fetch: controlPlaneBundleFetcher(client),
     verify: async (envelope) => {
       const outcome = await verifier.verify(envelope);
       if (!outcome.ok) return outcome;
-      const value = compilePolicy(outcome.payload.policy);
-      return { ok: true, version: outcome.payload.version, hash: outcome.hash, value };
+      try {
+        const value = compilePolicy(outcome.payload.policy);
+        return { ok: true, version: outcome.payload.version, hash: outcome.hash, value };
+      } catch (error) {
+        return { ok: false, code: "uncompilable-policy", message: String(error) };
+      }
     },
     maxStalenessMs: config.bundleMaxStalenessMs,
     cache: typeof caches === "undefined" ? undefined : caches.default,
@@ -48,9 +60,12 @@ function createRuntime(env: Env): Runtime {
     storageKey: `bundle/${config.organizationId}`,
   });
 
-  const events = new EventOutbox<DecisionEvent>(controlPlaneEventSink(config), {
+  // The client retries 429/5xx itself (honouring Retry-After), so the outbox makes one call
+  // per batch and only counts what the client finally gave up on.
+  const events = new EventOutbox<DecisionEvent>(controlPlaneEventSink(client), {
     batchSize: config.eventBatchSize,
     lingerMs: config.eventLingerMs,
+    maxAttempts: 1,
   });
   return { config, originKey: importOriginKey(config.originSigningSecret), bundles, events };
 }

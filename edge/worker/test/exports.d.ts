@@ -8,3 +8,10 @@ declare global {
 }
 
 export {};
+
+declare global {
+  interface ImportMeta {
+    /** Vite's build-time file import, used to bring the shared JSON corpus into workerd. */
+    glob<T>(pattern: string, options: { eager: true; import: "default" }): Record<string, T>;
+  }
+}

@@ -62,73 +62,105 @@ export async function startOrigin(secret: string) {
   });
 }
 
-/** State of the stand-in control plane that tests steer through its `/__test/` paths. */
-interface ControlState {
-  keys: SigningKeyPair;
-  organizationId: string;
+/** What the stand-in control plane holds for one enforcer credential (one test's tenant). */
+interface Tenant {
   bundle: { envelope: unknown; hash: string; version: number } | undefined;
   events: unknown[];
   failNextEvents: number;
   bundlePolls: number;
 }
 
+interface ControlState {
+  keys: SigningKeyPair;
+  organizationId: string;
+  tenants: Map<string, Tenant>;
+}
+
+function tenantOf(state: ControlState, credential: string): Tenant {
+  let tenant = state.tenants.get(credential);
+  if (tenant === undefined) {
+    tenant = { bundle: undefined, events: [], failNextEvents: 0, bundlePolls: 0 };
+    state.tenants.set(credential, tenant);
+  }
+  return tenant;
+}
+
 /**
  * A stand-in for the control plane's enforcer endpoints (docs/contract.md): bundle poll with
- * ETag/If-None-Match, events intake. It signs with a real key through the engine.
+ * ETag/If-None-Match, events intake. It signs with a real key through the engine. Each enforcer
+ * credential gets state of its own, so test files running side by side do not interfere; tests
+ * steer it through `/__test/<credential>/…`.
  */
 export async function startControlPlane(organizationId: string) {
   const state: ControlState = {
     keys: await generateSigningKeyPair(),
     organizationId,
-    bundle: undefined,
-    events: [],
-    failNextEvents: 0,
-    bundlePolls: 0,
+    tenants: new Map(),
   };
   const started = await listen((request, response) => {
-    void route(state, request, response);
+    route(state, request, response).catch((error: unknown) => {
+      sendJson(response, 500, { code: "internal", detail: String(error) });
+    });
   });
   return { ...started, state };
 }
 
 async function route(state: ControlState, request: IncomingMessage, response: ServerResponse) {
-  const path = new URL(request.url ?? "/", "http://control.invalid").pathname;
-  if (path === `/${CONTROL_PATHS.bundle}`) return serveBundle(state, request, response);
-  if (path === `/${CONTROL_PATHS.events}`) return takeEvents(state, request, response);
-  if (path === "/__test/publish") return publish(state, await readBody(request), response);
-  if (path === "/__test/events") return sendJson(response, 200, { events: state.events });
-  if (path === "/__test/fail-events") {
-    state.failNextEvents = Number(new URL(request.url ?? "", "http://x").searchParams.get("n"));
-    return sendJson(response, 200, { ok: true });
+  const url = new URL(request.url ?? "/", "http://control.invalid");
+  const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
+  if (url.pathname === `/${CONTROL_PATHS.bundle}` && bearer !== undefined) {
+    return serveBundle(tenantOf(state, bearer), request, response);
   }
-  if (path === "/__test/stats") return sendJson(response, 200, { bundlePolls: state.bundlePolls });
-  sendJson(response, 404, { code: "not-found" });
+  if (url.pathname === `/${CONTROL_PATHS.events}` && bearer !== undefined) {
+    return takeEvents(tenantOf(state, bearer), request, response);
+  }
+
+  const admin = /^\/__test\/([^/]+)\/(publish|events|fail-events|stats)$/.exec(url.pathname);
+  if (admin?.[1] === undefined) return sendJson(response, 404, { code: "not-found" });
+  const tenant = tenantOf(state, decodeURIComponent(admin[1]));
+  switch (admin[2]) {
+    case "publish":
+      return publish(state, tenant, await readBody(request), response);
+    case "events":
+      return sendJson(response, 200, { events: tenant.events });
+    case "fail-events":
+      tenant.failNextEvents = Number(url.searchParams.get("n") ?? "0");
+      return sendJson(response, 200, { failNextEvents: tenant.failNextEvents });
+    default:
+      return sendJson(response, 200, { bundlePolls: tenant.bundlePolls });
+  }
 }
 
-function serveBundle(state: ControlState, request: IncomingMessage, response: ServerResponse) {
-  state.bundlePolls += 1;
-  const bundle = state.bundle;
+function serveBundle(tenant: Tenant, request: IncomingMessage, response: ServerResponse) {
+  tenant.bundlePolls += 1;
+  const bundle = tenant.bundle;
   if (bundle === undefined) return sendJson(response, 404, { code: "no-bundle" });
   if (request.headers["if-none-match"] === `"${bundle.hash}"`) {
     response.writeHead(304, { etag: `"${bundle.hash}"` });
     return response.end();
   }
-  sendJson(response, 200, bundle.envelope, { etag: `"${bundle.hash}"` });
+  const headers = { etag: `"${bundle.hash}"`, "x-ringfence-bundle-version": bundle.version };
+  sendJson(response, 200, bundle.envelope, headers);
 }
 
-async function takeEvents(state: ControlState, request: IncomingMessage, response: ServerResponse) {
+async function takeEvents(tenant: Tenant, request: IncomingMessage, response: ServerResponse) {
   const body = JSON.parse((await readBody(request)).toString("utf8")) as { events: unknown[] };
-  if (state.failNextEvents > 0) {
-    state.failNextEvents -= 1;
+  if (tenant.failNextEvents > 0) {
+    tenant.failNextEvents -= 1;
     return sendJson(response, 503, { code: "unavailable" });
   }
-  state.events.push(...body.events);
+  tenant.events.push(...body.events);
   sendJson(response, 200, { accepted: body.events.length, duplicates: 0 });
 }
 
-async function publish(state: ControlState, body: Buffer, response: ServerResponse) {
+async function publish(
+  state: ControlState,
+  tenant: Tenant,
+  body: Buffer,
+  response: ServerResponse,
+) {
   const policy = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
-  const version = (state.bundle?.version ?? 0) + 1;
+  const version = (tenant.bundle?.version ?? 0) + 1;
   const payload = {
     format: 1 as const,
     organizationId: state.organizationId,
@@ -138,6 +170,6 @@ async function publish(state: ControlState, body: Buffer, response: ServerRespon
     keys: {},
   };
   const signed = await signBundle(payload, state.keys.privateKey, state.keys.keyId);
-  state.bundle = { envelope: signed.envelope, hash: signed.hash, version };
+  tenant.bundle = { envelope: signed.envelope, hash: signed.hash, version };
   sendJson(response, 200, { version, hash: signed.hash, envelope: signed.envelope });
 }

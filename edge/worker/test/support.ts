@@ -1,0 +1,54 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env as baseEnv } from "cloudflare:workers";
+import { inject } from "vitest";
+import { createApp } from "../src/app.ts";
+import type { Env } from "../src/env.ts";
+
+const app = createApp();
+const controlPlane = inject("controlPlaneUrl");
+
+/**
+ * One isolated enforcer for a test: its own credential (so the stand-in control plane keeps its
+ * bundle and events apart), its own bindings object (so it gets a runtime of its own in this
+ * isolate), and helpers to publish policy and read what reached the control plane.
+ */
+export function tenant(name: string, overrides: Partial<Env> = {}) {
+  const credential = `rfe_${name}_${crypto.randomUUID().replaceAll("-", "")}`;
+  const env: Env = { ...(baseEnv as Env), ENFORCER_CREDENTIAL: credential, ...overrides };
+  const admin = (path: string, init?: RequestInit) =>
+    fetch(`${controlPlane}/__test/${encodeURIComponent(credential)}/${path}`, init);
+
+  return {
+    env,
+    async publish(policy: unknown): Promise<{ version: number; hash: string }> {
+      const response = await admin("publish", { method: "POST", body: JSON.stringify(policy) });
+      return response.json();
+    },
+    async events(): Promise<Record<string, unknown>[]> {
+      return (await (await admin("events")).json<{ events: Record<string, unknown>[] }>()).events;
+    },
+    async failNextEvents(count: number): Promise<void> {
+      await admin(`fail-events?n=${count}`, { method: "POST" });
+    },
+    async bundlePolls(): Promise<number> {
+      return (await (await admin("stats")).json<{ bundlePolls: number }>()).bundlePolls;
+    },
+    /**
+     * Sends a request through the worker, reads the whole answer and waits for everything the
+     * worker left in waitUntil. A path
+     * goes to https://app.example.test; an absolute URL is used as it is.
+     */
+    async call(target: string, init: RequestInit & { clientIp?: string } = {}): Promise<Response> {
+      const headers = new Headers(init.headers);
+      headers.set("cf-connecting-ip", init.clientIp ?? "203.0.113.7");
+      const url = target.startsWith("/") ? `https://app.example.test${target}` : target;
+      const request = new Request(url, { ...init, headers });
+      const ctx = createExecutionContext();
+      const response = await app.fetch(request, env, ctx);
+      // The body is read first: response inspection settles (and records) only when it ends.
+      const body = await response.arrayBuffer().catch(() => new ArrayBuffer(0));
+      await waitOnExecutionContext(ctx);
+      return new Response(body, response);
+    },
+  };
+}
