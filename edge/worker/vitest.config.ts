@@ -25,6 +25,9 @@ export default defineConfig({
   ],
   test: {
     name: "worker",
+    // The first request of a file loads the whole engine into workerd, which takes seconds on
+    // the two shared cores; the default 5 s would fail on load rather than on behaviour.
+    testTimeout: 30_000,
     include: ["test/**/*.test.ts"],
     globalSetup: ["./test/node/global.ts"],
   },
