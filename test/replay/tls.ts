@@ -21,7 +21,6 @@ const ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as con
  * test cannot accidentally trust it for any other host.
  */
 export async function createTestPki(): Promise<TestPki> {
-  x509.cryptoProvider.set(webcrypto as unknown as webcrypto.Crypto);
   const now = Date.now();
   const notBefore = new Date(now - 60_000);
   const notAfter = new Date(now + 24 * 3600_000);
