@@ -7,7 +7,7 @@ import { type Policy, parsePolicy } from "./policy.ts";
  * it. Syntax errors name the line and column; schema errors name the JSON path.
  */
 export function parsePolicyText(text: string): Policy {
-  const document = parseYamlDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const document = parseYamlDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     const issues = document.errors.map((error) => {
       const at = error.linePos?.[0];
