@@ -1,0 +1,13 @@
+/**
+ * The subcommand table. Registering a command is one line: its name and a lazy import of the
+ * file that exports `command`. Lazy, so `check-url` never loads the gateway.
+ */
+import type { Command } from "../command.ts";
+
+type Loader = () => Promise<{ command: Command }>;
+
+export const COMMANDS: Readonly<Record<string, Loader>> = {
+  "check-url": () => import("./check-url.ts"),
+  select: () => import("./select.ts"),
+  simulate: () => import("./simulate.ts"),
+};
