@@ -64,7 +64,10 @@ export function httpsViaConnect(options: {
       agent: false,
     });
     connect.on("error", (error) => resolve({ error: error.message }));
-    connect.on("response", (res) => resolve({ error: `CONNECT answered ${res.statusCode}` }));
+    connect.on("response", (res) => {
+      res.socket.destroy();
+      resolve({ error: `CONNECT answered ${res.statusCode}` });
+    });
     connect.on("connect", (res, socket) => {
       if (res.statusCode !== 200) return resolve({ error: `CONNECT answered ${res.statusCode}` });
       const secure = tls.connect({

@@ -39,6 +39,15 @@ function denyAll(): Decision {
 export const FAIL_CLOSED: PolicyHandle = { version: 0, decide: () => denyAll() };
 
 /**
+ * The opt-in alternative (`failClosed: false`): allow in forwarding mode until a bundle is
+ * verified. The egress guard still refuses metadata and unlisted internal destinations.
+ */
+export const FAIL_OPEN: PolicyHandle = {
+  version: 0,
+  decide: () => ({ ...denyAll(), action: "allow" }),
+};
+
+/**
  * Compiles a resolved policy (a verified bundle's payload) into a handle. Throws a
  * DocumentError naming every problem when the policy is malformed. A flow the engine cannot
  * read (a malformed SNI, say) is denied rather than thrown, so one bad client cannot fail a

@@ -93,4 +93,6 @@ export function sendError(
     ["connection", "close"],
   ]);
   stream.end(Buffer.concat([head, Buffer.from(body)]));
+  // A client that ignores the close would otherwise hold the socket until the idle timeout.
+  setTimeout(() => stream.destroy(), 2_000).unref();
 }

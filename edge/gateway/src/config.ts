@@ -1,0 +1,95 @@
+import { z } from "zod";
+
+const port = z.int().min(0).max(65535);
+const loopbackHost = z
+  .string()
+  .refine(
+    (host) =>
+      /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === "::1" || host === "localhost",
+    {
+      message: "the metrics and health listener must bind a loopback address",
+    },
+  );
+
+/**
+ * The gateway's configuration file (JSON). Every field is validated at start and each error
+ * names the setting, e.g. `listen.proxy.port: expected an integer`.
+ */
+export const gatewayConfigSchema = z.strictObject({
+  name: z.string().min(1).max(100).default("gateway"),
+  listen: z
+    .strictObject({
+      proxy: z
+        .strictObject({ host: z.string().min(1).default("127.0.0.1"), port: port.default(3128) })
+        .prefault({}),
+      metrics: z
+        .strictObject({ host: loopbackHost.default("127.0.0.1"), port: port.default(9464) })
+        .prefault({}),
+    })
+    .prefault({}),
+  /** Where the credential, verifier state, last good bundle and event spool live. */
+  stateDir: z.string().min(1),
+  controlPlane: z
+    .strictObject({
+      url: z.string().min(1),
+      /** File holding the one-time registration token (used only until registered). */
+      tokenFile: z.string().min(1).optional(),
+      /** Extra trust anchor (PEM file) for the control plane's TLS. */
+      caFile: z.string().min(1).optional(),
+      /** Plain http to a literal loopback address; for local development and tests only. */
+      allowInsecureLoopback: z.boolean().default(false),
+      waitSeconds: z.int().min(0).max(60).default(30),
+    })
+    .optional(),
+  /**
+   * With no verified bundle (never synced, nothing on disk): deny everything (true, the default)
+   * or allow in forwarding mode (false). The egress guard applies either way.
+   */
+  failClosed: z.boolean().default(true),
+  resolver: z
+    .discriminatedUnion("kind", [
+      z.strictObject({ kind: z.literal("system") }),
+      z.strictObject({
+        kind: z.literal("static"),
+        hosts: z.record(z.string(), z.array(z.string())),
+      }),
+    ])
+    .default({ kind: "system" }),
+  egress: z.strictObject({ allow: z.array(z.string()).default([]) }).prefault({}),
+  upstreamCaFile: z.string().min(1).optional(),
+  orgCa: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
+  trustedHops: z
+    .strictObject({
+      cidrs: z.array(z.string()).default([]),
+      proxyProtocol: z.boolean().default(false),
+      forwardedFor: z.boolean().default(false),
+    })
+    .prefault({}),
+  workers: z.int().min(1).max(64).default(1),
+  events: z
+    .strictObject({
+      batchSize: z.int().min(1).max(1000).default(500),
+      flushMs: z.int().min(50).max(60_000).default(1000),
+      maxSpoolBatches: z.int().min(1).max(1_000_000).default(10_000),
+    })
+    .prefault({}),
+  shutdownGraceMs: z.int().min(0).max(600_000).default(10_000),
+});
+
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+
+/** Thrown for an invalid configuration; the message lists every bad setting by path. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** Validates parsed JSON as a configuration. */
+export function parseGatewayConfig(input: unknown): GatewayConfig {
+  const parsed = gatewayConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.join(".") : "(root)";
+    return `${where}: ${issue.message}`;
+  });
+  throw new ConfigError(`invalid gateway configuration: ${problems.join("; ")}`);
+}

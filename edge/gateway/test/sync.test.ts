@@ -1,0 +1,138 @@
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseGatewayConfig } from "../src/config.ts";
+import { type GatewayProcess, runGateway } from "../src/runtime/run.ts";
+import { startControlPlane, type TestControlPlane } from "./control-plane.ts";
+import { resolvedPolicy } from "./helpers.ts";
+import { httpsViaConnect, makePki, startHttpsUpstream, type TestPki } from "./tls-helpers.ts";
+
+let pki: TestPki;
+let upstream: Awaited<ReturnType<typeof startHttpsUpstream>>;
+let control: TestControlPlane;
+let dir: string;
+
+beforeAll(async () => {
+  pki = await makePki(["api.test"]);
+  upstream = await startHttpsUpstream(pki.upstreamLeaf);
+  control = await startControlPlane();
+  dir = await mkdtemp(path.join(os.tmpdir(), "rf-gw-sync-"));
+  await writeFile(path.join(dir, "token"), "rfr_test-token");
+  await writeFile(path.join(dir, "upstream-ca.pem"), pki.upstreamCa.certPem);
+});
+afterAll(async () => {
+  upstream.close();
+  await control.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 8_000,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+function start(stateDir: string, withControl = true): Promise<GatewayProcess> {
+  return runGateway(
+    parseGatewayConfig({
+      stateDir,
+      listen: { proxy: { port: 0 }, metrics: { port: 0 } },
+      controlPlane: withControl
+        ? {
+            url: control.url,
+            tokenFile: path.join(dir, "token"),
+            allowInsecureLoopback: true,
+            waitSeconds: 1,
+          }
+        : undefined,
+      resolver: { kind: "static", hosts: { "api.test": ["127.0.0.1"] } },
+      egress: { allow: ["127.0.0.0/8"] },
+      upstreamCaFile: path.join(dir, "upstream-ca.pem"),
+      events: { flushMs: 50 },
+      shutdownGraceMs: 2_000,
+    }),
+  );
+}
+
+function connectFrom(proc: GatewayProcess, localAddress: string) {
+  return httpsViaConnect({
+    gatewayPort: proc.gateway.proxyPort,
+    authority: `api.test:${upstream.port}`,
+    servername: "api.test",
+    ca: pki.upstreamCa.certPem,
+    localAddress,
+  });
+}
+
+const version = (proc: GatewayProcess) => proc.gateway.context.policy.current.version;
+
+describe("bundle sync", () => {
+  it("registers, enforces the first bundle, swaps to a newer one and refuses a forged one", async () => {
+    await control.publish(resolvedPolicy([{ id: "a", src: ["127.0.0.2"], host: "api.test" }]));
+    const proc = await start(path.join(dir, "state"));
+    await waitFor(() => version(proc) === 1, "bundle 1");
+    expect(await connectFrom(proc, "127.0.0.2")).toMatchObject({ status: 200 });
+    expect(await connectFrom(proc, "127.0.0.5")).toEqual({ error: "CONNECT answered 403" });
+
+    await control.publish(resolvedPolicy([{ id: "b", src: ["127.0.0.5"], host: "api.test" }]));
+    await waitFor(() => version(proc) === 2, "bundle 2");
+    expect(await connectFrom(proc, "127.0.0.5")).toMatchObject({ status: 200 });
+
+    await control.publishTampered(resolvedPolicy([]));
+    await waitFor(
+      () => JSON.stringify(control.statuses.at(-1) ?? "").includes("signature"),
+      "refusal report",
+    );
+    expect(version(proc)).toBe(2);
+    await proc.stop();
+  });
+
+  it("starts from the persisted bundle while the control plane is unreachable", async () => {
+    control.setDown(true);
+    const proc = await start(path.join(dir, "state"));
+    expect(version(proc)).toBe(2);
+    expect(await connectFrom(proc, "127.0.0.5")).toMatchObject({ status: 200 });
+    await proc.stop();
+    control.setDown(false);
+  });
+
+  it("fails closed when no bundle was ever verified", async () => {
+    const proc = await start(path.join(dir, "never"), false);
+    expect(version(proc)).toBe(0);
+    expect(await connectFrom(proc, "127.0.0.2")).toEqual({ error: "CONNECT answered 403" });
+    const readyz = await fetch(`http://127.0.0.1:${proc.gateway.metricsPort}/readyz`);
+    expect(readyz.status).toBe(503);
+    await proc.stop();
+  });
+});
+
+describe("event shipping", () => {
+  it("spools events while the control plane is down and sends them in order afterwards", async () => {
+    const proc = await start(path.join(dir, "state"));
+    const before = control.batches.flat().length;
+    control.setDown(true);
+    for (let i = 0; i < 3; i++) await connectFrom(proc, "127.0.0.9");
+    const spool = path.join(dir, "state", "spool");
+    await waitFor(async () => (await readdir(spool)).length > 0, "a spooled batch");
+
+    control.setDown(false);
+    await waitFor(
+      () => control.batches.flat().filter((event) => event.src.ip === "127.0.0.9").length >= 3,
+      "spooled events",
+    );
+    const shipped = control.batches.flat().slice(before);
+    const times = shipped.map((event) => event.time);
+    expect(times).toEqual([...times].sort());
+    const ours = shipped.filter((event) => event.src.ip === "127.0.0.9");
+    expect(ours.map((event) => event.action)).toEqual(["deny", "deny", "deny"]);
+    await waitFor(async () => (await readdir(spool)).length === 0, "an empty spool");
+    await proc.stop();
+  });
+});
