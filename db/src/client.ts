@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
@@ -50,7 +50,13 @@ export interface RingfenceDatabase {
   close(): Promise<void>;
 }
 
-export const DEFAULT_MIGRATIONS_FOLDER = fileURLToPath(new URL("../migrations", import.meta.url));
+// A path join rather than `new URL("../migrations", import.meta.url)`: bundlers such as
+// Turbopack read the URL form as an asset import of a folder and fail the build.
+export const DEFAULT_MIGRATIONS_FOLDER = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "migrations",
+);
 
 /** An arbitrary constant naming the advisory lock that serialises migrations across replicas. */
 const MIGRATION_LOCK_KEY = 7_102_019;
@@ -64,7 +70,9 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<Ringfen
   const migrationsFolder = config.migrationsFolder ?? DEFAULT_MIGRATIONS_FOLDER;
   if (config.url) return openPostgres(config.url, config.poolSize ?? 10, migrationsFolder);
   if (config.inMemory) return openPglite(undefined, migrationsFolder);
-  return openPglite(resolve(config.dataDir ?? ".ringfence/pgdata"), migrationsFolder);
+  // The directory is chosen at run time; tell the bundler not to trace the whole project for it.
+  const dataDir = resolve(/*turbopackIgnore: true*/ config.dataDir ?? ".ringfence/pgdata");
+  return openPglite(dataDir, migrationsFolder);
 }
 
 async function openPglite(
