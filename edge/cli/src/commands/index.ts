@@ -10,4 +10,6 @@ export const COMMANDS: Readonly<Record<string, Loader>> = {
   "check-url": () => import("./check-url.ts"),
   select: () => import("./select.ts"),
   simulate: () => import("./simulate.ts"),
+  inspect: () => import("./inspect.ts"),
+  "dlp-scan": () => import("./dlp-scan.ts"),
 };

@@ -1,0 +1,134 @@
+import {
+  BUILTIN_DETECTORS,
+  compileCustomPattern,
+  findAll,
+  scanBuiltins,
+} from "@ringfence/engine/inspect";
+
+/** A realistic body: JSON records with occasional PII, about `size` characters. */
+export function dlpInput(size: number): string {
+  const parts: string[] = [];
+  let n = 0;
+  for (let i = 0; n < size; i++) {
+    const pii =
+      i % 50 === 0 ? ` card 4111 1111 1111 1111 mail user${i}@example.com ssn 123-45-6789` : "";
+    const rec = `{"id":${i},"name":"Customer ${i}","note":"ordered 3 items, shipped to warehouse ${i % 17}${pii}","total":${(i * 7.31).toFixed(2)}},\n`;
+    parts.push(rec);
+    n += rec.length;
+  }
+  return parts.join("");
+}
+
+/** One JavaScript RegExp with the same patterns the built-in detectors look for. */
+export const COMBINED_REGEXP = new RegExp(
+  [
+    "\\b(?:\\d[ -]?){12,18}\\d\\b",
+    "\\b\\d{3}-\\d{2}-\\d{4}\\b",
+    "\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\\b",
+    "\\b(?:AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA|ABIA|ACCA)[A-Z0-9]{16}\\b",
+    "(?:aws_?secret_?access_?key|secret_?access_?key)[\"']?\\s*[:=]\\s*[\"']?[A-Za-z0-9/+]{40}",
+    "-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----",
+    "\\beyJ[A-Za-z0-9_-]{7,}\\.[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]*",
+    "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,24}",
+  ].join("|"),
+  "g",
+);
+
+function bestOf(runs: number, fn: () => void): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+}
+
+/** MB/s of the built-in scanner and of the combined RegExp on the same input. */
+export function dlpThroughput(size = 4 << 20): {
+  builtinMBps: number;
+  regexpMBps: number;
+  ratio: number;
+  builtinHits: number;
+  regexpHits: number;
+} {
+  const text = dlpInput(size);
+  const enabled = new Set<string>(BUILTIN_DETECTORS);
+  let builtinHits = 0;
+  let regexpHits = 0;
+  const tb = bestOf(5, () => {
+    builtinHits = scanBuiltins(text, enabled).length;
+  });
+  const tr = bestOf(5, () => {
+    regexpHits = [...text.matchAll(COMBINED_REGEXP)].length;
+  });
+  const mb = text.length / 1e6;
+  return {
+    builtinMBps: mb / (tb / 1000),
+    regexpMBps: mb / (tr / 1000),
+    ratio: tr / tb,
+    builtinHits,
+    regexpHits,
+  };
+}
+
+/**
+ * Times customer patterns built to make backtracking engines explode on inputs from 1 KB to
+ * 1 MB, and fits t = a + b·n + c·n². A linear engine shows c·n² ≈ 0 at the largest size.
+ */
+export function customPatternLinearity(): {
+  pattern: string;
+  sizes: number[];
+  ms: number[];
+  slopeNsPerByte: number;
+  quadraticShare: number;
+  exponent: number;
+}[] {
+  const cases = [
+    { pattern: "(a+)+b", input: (n: number) => `b${"a".repeat(n)}` },
+    { pattern: "(x|xx)*y", input: (n: number) => `y${"x".repeat(n)}` },
+    {
+      pattern: "([a-z0-9]+\\.)*[a-z0-9]+@corp\\.example",
+      input: (n: number) => `@corp.example ${"a.".repeat(n / 2)}`,
+    },
+  ];
+  const sizes = [1, 4, 16, 64, 256, 1024].map((k) => k * 1024);
+  return cases.map(({ pattern, input }) => {
+    const compiled = compileCustomPattern(pattern);
+    const ms = sizes.map((n) => {
+      const text = input(n);
+      return bestOf(3, () => findAll(compiled, text));
+    });
+    const [a, b, c] = fitQuadratic(sizes, ms);
+    const largest = sizes[sizes.length - 1] ?? 1;
+    const total = a + b * largest + c * largest * largest;
+    // Quadrupling the input multiplies a linear engine's time by about 4 (exponent 1).
+    const exponent = Math.log((ms[ms.length - 1] ?? 1) / (ms[ms.length - 2] ?? 1)) / Math.log(4);
+    return {
+      pattern,
+      sizes,
+      ms,
+      slopeNsPerByte: b * 1e6,
+      quadraticShare: Math.abs(c * largest * largest) / Math.max(total, 1e-9),
+      exponent,
+    };
+  });
+}
+
+/** Least-squares fit of y = a + b·x + c·x², solved by Cramer's rule on the normal equations. */
+function fitQuadratic(xs: number[], ys: number[]): [number, number, number] {
+  const s = (p: number, q = 0) => xs.reduce((acc, x, i) => acc + x ** p * (ys[i] ?? 0) ** q, 0);
+  const m = [
+    [xs.length, s(1), s(2)],
+    [s(1), s(2), s(3)],
+    [s(2), s(3), s(4)],
+  ];
+  const v = [s(0, 1), s(1, 1), s(2, 1)];
+  const det = (k: number[][]) =>
+    (k[0]?.[0] ?? 0) * ((k[1]?.[1] ?? 0) * (k[2]?.[2] ?? 0) - (k[1]?.[2] ?? 0) * (k[2]?.[1] ?? 0)) -
+    (k[0]?.[1] ?? 0) * ((k[1]?.[0] ?? 0) * (k[2]?.[2] ?? 0) - (k[1]?.[2] ?? 0) * (k[2]?.[0] ?? 0)) +
+    (k[0]?.[2] ?? 0) * ((k[1]?.[0] ?? 0) * (k[2]?.[1] ?? 0) - (k[1]?.[1] ?? 0) * (k[2]?.[0] ?? 0));
+  const d = det(m);
+  const col = (j: number) => m.map((row, i) => row.map((x, k) => (k === j ? (v[i] ?? 0) : x)));
+  return [det(col(0)) / d, det(col(1)) / d, det(col(2)) / d];
+}
