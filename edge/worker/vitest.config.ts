@@ -17,9 +17,8 @@ export default defineConfig({
       main: "./src/index.ts",
       wrangler: { configPath: "./wrangler.jsonc" },
       miniflare: {
-        bindings: {
-          ...inject("workerBindings"),
-        },
+        bindings: inject("workerBindings"),
+        kvNamespaces: ["BUNDLES"],
       },
     })),
   ],

@@ -73,42 +73,43 @@ export function scanResponse(
   profiles: CompiledProfiles,
   upstream: Response,
 ): { response: Response; done: Promise<ResponseVerdict> } {
+  const headers = new Headers(upstream.headers);
+  // Redaction can change the length, so the body goes out chunked.
+  headers.delete("content-length");
+  if (upstream.body === null) {
+    const response = new Response(null, { status: upstream.status, headers });
+    return { response, done: Promise.resolve({ detections: [], blocked: false }) };
+  }
+
   const scanner = createBodyScanner(profiles, "response");
-  // The scanner reports every finding so far on each step, so the latest report is complete.
-  let found: Detection[] = [];
+  const reader = upstream.body.getReader();
   let settle: (verdict: ResponseVerdict) => void = () => {};
   const done = new Promise<ResponseVerdict>((resolve) => {
     settle = resolve;
   });
 
-  const transform = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      const step = scanner.push(chunk);
-      found = step.detections;
+  // A pull source rather than a pipe: the scanner sees each chunk before the client does, and
+  // a block errors the client's stream and cancels the origin's without a dangling pipe.
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done: ended } = await reader.read();
+      const step = ended ? await scanner.finish() : scanner.push(value);
       if (step.block) {
-        settle({ detections: found, blocked: true });
+        settle({ detections: step.detections, blocked: true });
+        await reader.cancel().catch(() => undefined);
         controller.error(new Error("response blocked by inspection"));
         return;
       }
-      controller.enqueue(step.output);
+      if (step.output.byteLength > 0) controller.enqueue(step.output);
+      if (ended) {
+        settle({ detections: step.detections, blocked: false });
+        controller.close();
+      }
     },
-    async flush(controller) {
-      const last = await scanner.finish();
-      found = last.detections;
-      settle({ detections: found, blocked: last.block });
-      if (last.block) {
-        controller.error(new Error("response blocked by inspection"));
-        return;
-      }
-      controller.enqueue(last.output);
+    async cancel(reason) {
+      settle({ detections: [], blocked: false });
+      await reader.cancel(reason);
     },
   });
-
-  const headers = new Headers(upstream.headers);
-  // Redaction can change the length, so the body goes out chunked.
-  headers.delete("content-length");
-  const body = upstream.body?.pipeThrough(transform) ?? null;
-  if (body === null) settle({ detections: [], blocked: false });
-  const response = new Response(body, { status: upstream.status, headers });
-  return { response, done };
+  return { response: new Response(body, { status: upstream.status, headers }), done };
 }

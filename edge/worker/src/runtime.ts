@@ -57,7 +57,8 @@ function createRuntime(env: Env): Runtime {
     maxStalenessMs: config.bundleMaxStalenessMs,
     cache: typeof caches === "undefined" ? undefined : caches.default,
     kv: env.BUNDLES,
-    storageKey: `bundle/${config.organizationId}`,
+    kvKey: `bundle/${config.organizationId}`,
+    cacheKey: `bundle/${config.organizationId}/${config.enforcerId}`,
   });
 
   // The client retries 429/5xx itself (honouring Retry-After), so the outbox makes one call

@@ -26,8 +26,11 @@ function documentNamed(name: string): unknown {
   return found;
 }
 
+let cases = 0;
+
 async function workerOutcome(policy: unknown, testCase: CorpusCase): Promise<Outcome> {
-  const edge = tenant("conformance");
+  cases += 1;
+  const edge = tenant(`conformance-${cases}`);
   await edge.publish(policy);
   const { request } = testCase;
   const response = await edge.call(request.url, {

@@ -5,6 +5,17 @@ import { createApp } from "../src/app.ts";
 import type { Env } from "../src/env.ts";
 
 const app = createApp();
+const credentials = new Map<string, string>();
+
+/** One credential per tenant name within a file, so two enforcers can share a control plane. */
+function credentialFor(name: string): string {
+  let credential = credentials.get(name);
+  if (credential === undefined) {
+    credential = `rfe_${name.replaceAll("-", "_")}_${crypto.randomUUID().replaceAll("-", "")}`;
+    credentials.set(name, credential);
+  }
+  return credential;
+}
 const controlPlane = inject("controlPlaneUrl");
 
 /**
@@ -13,14 +24,20 @@ const controlPlane = inject("controlPlaneUrl");
  * isolate), and helpers to publish policy and read what reached the control plane.
  */
 export function tenant(name: string, overrides: Partial<Env> = {}) {
-  const credential = `rfe_${name}_${crypto.randomUUID().replaceAll("-", "")}`;
-  const env: Env = { ...(baseEnv as Env), ENFORCER_CREDENTIAL: credential, ...overrides };
+  const credential = credentialFor(name);
+  const env: Env = {
+    ...(baseEnv as Env),
+    ENFORCER_CREDENTIAL: credential,
+    // The Cache API is shared by the whole file; the enforcer id keeps each tenant's copy apart.
+    ENFORCER_ID: `edge-${name}`,
+    ...overrides,
+  };
   const admin = (path: string, init?: RequestInit) =>
     fetch(`${controlPlane}/__test/${encodeURIComponent(credential)}/${path}`, init);
 
   return {
     env,
-    async publish(policy: unknown): Promise<{ version: number; hash: string }> {
+    async publish(policy: unknown): Promise<{ version: number; hash: string; envelope: unknown }> {
       const response = await admin("publish", { method: "POST", body: JSON.stringify(policy) });
       return response.json();
     },
@@ -46,9 +63,32 @@ export function tenant(name: string, overrides: Partial<Env> = {}) {
       const ctx = createExecutionContext();
       const response = await app.fetch(request, env, ctx);
       // The body is read first: response inspection settles (and records) only when it ends.
-      const body = await response.arrayBuffer().catch(() => new ArrayBuffer(0));
+      const body = await readAll(response);
       await waitOnExecutionContext(ctx);
       return new Response(body, response);
     },
   };
+}
+
+/** Reads a body chunk by chunk; a body the worker cut off yields what arrived before the cut. */
+async function readAll(response: Response): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  const reader = response.body?.getReader();
+  try {
+    for (;;) {
+      const next = await reader?.read();
+      if (next === undefined || next.done) break;
+      chunks.push(next.value);
+    }
+  } catch {
+    // The worker errors the stream when inspection blocks a response; the test sees the cut.
+  }
+  const total = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
 }

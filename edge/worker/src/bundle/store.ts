@@ -32,8 +32,10 @@ export interface BundleStoreOptions<T> {
   cache?: Cache;
   /** The KV namespace the control plane writes each published envelope into, if bound. */
   kv?: KVNamespace;
-  /** Key of the envelope in Cache API and KV, per organisation. */
-  storageKey: string;
+  /** Key of the envelope in KV, as the control plane writes it: `bundle/<organisation>`. */
+  kvKey: string;
+  /** Key of this worker's copy in the Cache API. */
+  cacheKey: string;
   /** How long a request waits for an overdue refresh before enforcing what it holds. */
   refreshTimeoutMs?: number;
   now?: () => number;
@@ -188,7 +190,7 @@ export class BundleStore<T> {
 
   async #readKv(): Promise<unknown> {
     try {
-      return (await this.options.kv?.get(this.options.storageKey, "json")) ?? undefined;
+      return (await this.options.kv?.get(this.options.kvKey, "json")) ?? undefined;
     } catch (error) {
       this.#lastError = `kv read failed: ${String(error)}`;
       return undefined;
@@ -196,7 +198,7 @@ export class BundleStore<T> {
   }
 
   #cacheUrl(): string {
-    return `${CACHE_ORIGIN}${encodeURIComponent(this.options.storageKey)}`;
+    return `${CACHE_ORIGIN}${encodeURIComponent(this.options.cacheKey)}`;
   }
 
   #withTimeout(promise: Promise<void>): Promise<void> {

@@ -1,0 +1,82 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { Env } from "../src/env.ts";
+import { STATUS_AUTH, storefrontPolicy } from "./fixtures.ts";
+import { tenant } from "./support.ts";
+
+const DEAD_CONTROL_PLANE = "http://127.0.0.1:9/";
+
+interface Status {
+  bundle: { version: number | null; source: string | null; stale: boolean };
+}
+
+async function status(edge: ReturnType<typeof tenant>): Promise<Status> {
+  return (await edge.call("/__ringfence/status", { headers: STATUS_AUTH })).json<Status>();
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("bundle freshness", () => {
+  it("picks up a newly published version within the staleness bound", async () => {
+    const edge = tenant("fresh", { BUNDLE_MAX_STALENESS_SECONDS: "1" });
+    await edge.publish(storefrontPolicy);
+    expect((await edge.call("/")).status).toBe(200);
+
+    // The new version denies everything: the same request must flip once it is fetched.
+    const denyAll = {
+      ...storefrontPolicy,
+      ruleSets: [{ id: "edge", defaultAction: "deny", rules: [] }],
+    };
+    await edge.publish(denyAll);
+    await sleep(1100);
+    expect((await edge.call("/")).status).toBe(403);
+    expect((await status(edge)).bundle.version).toBe(2);
+  });
+
+  it("polls with If-None-Match and keeps the bundle when nothing changed", async () => {
+    const edge = tenant("unchanged", { BUNDLE_MAX_STALENESS_SECONDS: "1" });
+    await edge.publish(storefrontPolicy);
+    await edge.call("/");
+    await sleep(1100);
+    await edge.call("/");
+    expect(await edge.bundlePolls()).toBe(2);
+    expect((await status(edge)).bundle).toMatchObject({ version: 1, stale: false });
+  });
+});
+
+describe("bundle sources other than the control plane", () => {
+  it("restores the last verified bundle from the Cache API when the control plane is down", async () => {
+    const first = tenant("cache");
+    await first.publish(storefrontPolicy);
+    expect((await first.call("/")).status).toBe(200);
+
+    // A new isolate of the same worker: empty memory, control plane unreachable.
+    const later = tenant("cache", { CONTROL_PLANE_URL: DEAD_CONTROL_PLANE });
+    expect((await later.call("/")).status).toBe(200);
+    expect((await status(later)).bundle.source).toBe("cache");
+  });
+
+  it("reads the envelope the control plane wrote to KV", async () => {
+    const writer = tenant("kv");
+    const { envelope } = (await writer.publish(storefrontPolicy)) as { envelope: unknown };
+    await (env as Env).BUNDLES?.put("bundle/org-test", JSON.stringify(envelope));
+
+    const edge = tenant("kv-reader", { CONTROL_PLANE_URL: DEAD_CONTROL_PLANE });
+    expect((await edge.call("/")).status).toBe(200);
+    expect((await status(edge)).bundle.source).toBe("kv");
+  });
+
+  it("refuses a tampered envelope from KV and stays closed", async () => {
+    const writer = tenant("kv-bad");
+    const { envelope } = (await writer.publish(storefrontPolicy)) as {
+      envelope: { payload: string; signature: string; keyId: string };
+    };
+    const payload = JSON.parse(atob(envelope.payload)) as { policy: { ruleSets: unknown[] } };
+    payload.policy.ruleSets = [{ id: "edge", defaultAction: "allow", rules: [] }];
+    const forged = { ...envelope, payload: btoa(JSON.stringify(payload)) };
+    await (env as Env).BUNDLES?.put("bundle/org-test", JSON.stringify(forged));
+
+    const edge = tenant("kv-bad-reader", { CONTROL_PLANE_URL: DEAD_CONTROL_PLANE });
+    expect((await edge.call("/")).status).toBe(503);
+  });
+});
