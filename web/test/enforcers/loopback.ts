@@ -42,6 +42,6 @@ async function toRequest(incoming: IncomingMessage): Promise<Request> {
   return new Request(`http://127.0.0.1${incoming.url ?? "/"}`, {
     method: incoming.method,
     headers,
-    body: hasBody ? new Blob(chunks) : undefined,
+    body: hasBody ? new Blob(chunks.map((chunk) => new Uint8Array(chunk))) : undefined,
   });
 }

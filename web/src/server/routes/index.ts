@@ -1,11 +1,17 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../context.ts";
+import { accountRoutes } from "./accounts.ts";
 import { apiKeyRoutes } from "./api-keys.ts";
 import { auditLogRoutes } from "./audit-log.ts";
 import { authRoutes } from "./auth.ts";
+import { bundleRoutes } from "./bundles.ts";
+import { enforcerRoutes } from "./enforcers.ts";
+import { eventsIngestRoutes } from "./events-ingest.ts";
+import { inventoryRoutes } from "./inventory.ts";
 import { invitationRoutes } from "./invitations.ts";
 import { memberRoutes } from "./members.ts";
 import { orgRoutes } from "./orgs.ts";
+import { postureRoutes } from "./posture.ts";
 
 /**
  * Every router of the control plane. A new entity adds its router here, and its routes to the
@@ -18,4 +24,10 @@ export const routers: OpenAPIHono<AppEnv>[] = [
   invitationRoutes,
   apiKeyRoutes,
   auditLogRoutes,
+  accountRoutes,
+  inventoryRoutes,
+  postureRoutes,
+  enforcerRoutes,
+  bundleRoutes,
+  eventsIngestRoutes,
 ];

@@ -2,6 +2,8 @@ import type { RouteCase } from "../route-case.ts";
 import { apiKeyCases } from "./api-keys.ts";
 import { auditLogCases } from "./audit-log.ts";
 import { authCases } from "./auth.ts";
+import { discoveryCases } from "./discovery.ts";
+import { enforcementCases } from "./enforcement.ts";
 import { invitationCases } from "./invitations.ts";
 import { memberCases } from "./members.ts";
 import { orgCases } from "./orgs.ts";
@@ -14,4 +16,6 @@ export const routeCases: RouteCase[] = [
   ...invitationCases,
   ...apiKeyCases,
   ...auditLogCases,
+  ...discoveryCases,
+  ...enforcementCases,
 ];
