@@ -13,6 +13,9 @@ import type { SsrfResult } from "./types.ts";
 const INVALID_HOST: SsrfResult = { verdict: "block", reason: "invalid-host" };
 const INVALID_ADDRESS: SsrfResult = { verdict: "block", reason: "invalid-address" };
 
+/** Dotted decimal without leading zeros: the one spelling every parser reads the same way. */
+const CANONICAL_QUAD = /^(?:(?:0|[1-9][0-9]{0,2})\.){3}(?:0|[1-9][0-9]{0,2})$/;
+
 /** Decodes percent escapes, repeatedly, since some backends decode a host more than once. */
 function percentDecode(text: string): string {
   let current = text;
@@ -57,7 +60,11 @@ function judgeIpv6Text(host: string, policy: GuardPolicy): SsrfResult {
 function judgeNumericHost(host: string, policy: GuardPolicy): SsrfResult {
   const strict = parseIpv4Whatwg(host);
   const main = strict === null ? null : judgeAddress({ family: 4, value: strict }, policy);
-  const others = ipv4Readings(host).map((value) => judgeAddress({ family: 4, value }, policy));
+  if (main && CANONICAL_QUAD.test(host)) return main;
+
+  const others = ipv4Readings(host)
+    .filter((value) => value !== strict)
+    .map((value) => judgeAddress({ family: 4, value }, policy));
 
   const block = firstBlock(main ? [main, ...others] : others);
   return block ?? main ?? INVALID_ADDRESS;

@@ -7,6 +7,9 @@
  */
 
 const TWO_32 = 1n << 32n;
+/** 256 ** (4 - i): the width of the last part when there are i + 1 parts. */
+const LAST_PART_LIMIT = [1n << 32n, 1n << 24n, 1n << 16n, 1n << 8n];
+const BYTE_WEIGHT = [1n << 24n, 1n << 16n, 1n << 8n];
 const HEX_DIGITS = /^[0-9a-f]+$/i;
 const OCTAL_DIGITS = /^[0-7]+$/;
 const DECIMAL_DIGITS = /^[0-9]+$/;
@@ -67,7 +70,7 @@ export function parseIpv4Whatwg(host: string): bigint | null {
 
   const last = numbers.pop() ?? 0n;
   if (numbers.some((n) => n > 255n)) return null;
-  if (last >= 256n ** BigInt(5 - labels.length)) return null;
+  if (last >= (LAST_PART_LIMIT[labels.length - 1] ?? 0n)) return null;
   return combine(numbers, last);
 }
 
@@ -75,7 +78,7 @@ export function parseIpv4Whatwg(host: string): bigint | null {
 function combine(leading: readonly bigint[], last: bigint): bigint {
   let value = last;
   leading.forEach((n, i) => {
-    value += n * 256n ** BigInt(3 - i);
+    value += n * (BYTE_WEIGHT[i] ?? 0n);
   });
   return value;
 }
@@ -83,7 +86,7 @@ function combine(leading: readonly bigint[], last: bigint): bigint {
 /** One reading of numeric parts with every overflow wrapped, as lax parsers do. */
 function wrappedReading(numbers: readonly bigint[]): bigint {
   const leading = numbers.slice(0, -1).map((n) => n % 256n);
-  const lastWidth = 256n ** BigInt(5 - numbers.length);
+  const lastWidth = LAST_PART_LIMIT[numbers.length - 1] ?? TWO_32;
   const last = (numbers.at(-1) ?? 0n) % lastWidth;
   return combine(leading, last) % TWO_32;
 }

@@ -56,8 +56,9 @@ function judgeUrl(input: string, policy: GuardPolicy): SsrfResult {
   const url = parseUrl(cleaned);
   if (url && url.hostname === "") return { verdict: "block", reason: "invalid-url" };
   const primary = url ? judgeHostLexical(url.hostname, policy) : null;
-  const lax = [...new Set(laxHosts(cleaned.slice(scheme.length + 1)))];
-  const alternatives = lax.map((host) => judgeHostLexical(host, policy));
+  const lax = new Set(laxHosts(cleaned.slice(scheme.length + 1)));
+  if (url) lax.delete(url.hostname);
+  const alternatives = [...lax].map((host) => judgeHostLexical(host, policy));
   return combineReadings(primary, alternatives, { verdict: "block", reason: "invalid-url" });
 }
 

@@ -4,7 +4,7 @@
  */
 import { ipToBigInt, NetParseError, parseCidrResult } from "../net/index.ts";
 import { isDnsName, normaliseName } from "./names.ts";
-import { type Cidr, cidrContains, type Ip } from "./ranges.ts";
+import { type Cidr, cidrContains, type Ip, makeCidr } from "./ranges.ts";
 import { type SsrfOptions, SsrfOptionsError } from "./types.ts";
 
 /** Options in the form the judges use. */
@@ -19,11 +19,22 @@ export interface GuardPolicy {
 const DEFAULT_SCHEMES = ["http", "https"];
 const cache = new WeakMap<SsrfOptions, GuardPolicy>();
 
+let defaultPolicy: GuardPolicy | undefined;
+
 /** Compiles (and caches per options object) the policy behind a set of options. */
 export function compilePolicy(options: SsrfOptions = {}): GuardPolicy {
+  if (options.allow === undefined && options.schemes === undefined) {
+    defaultPolicy ??= compileOptions({});
+    return defaultPolicy;
+  }
   const cached = cache.get(options);
   if (cached) return cached;
+  const policy = compileOptions(options);
+  cache.set(options, policy);
+  return policy;
+}
 
+function compileOptions(options: SsrfOptions): GuardPolicy {
   const cidrs: Cidr[] = [];
   const names = new Set<string>();
   const suffixes: string[] = [];
@@ -38,9 +49,7 @@ export function compilePolicy(options: SsrfOptions = {}): GuardPolicy {
   });
 
   const schemes = new Set((options.schemes ?? DEFAULT_SCHEMES).map((s) => s.toLowerCase()));
-  const policy = { cidrs, names, suffixes, schemes };
-  cache.set(options, policy);
-  return policy;
+  return { cidrs, names, suffixes, schemes };
 }
 
 /** One allowlist entry as a prefix, a name, or a `.suffix`; throws when it is none of them. */
@@ -53,8 +62,7 @@ function compileEntry(entry: unknown, index: number): Cidr | string {
     if (prefix instanceof NetParseError) {
       throw new SsrfOptionsError(`allow[${index}]: ${prefix.message}`);
     }
-    const { family } = prefix.address;
-    return { family, network: ipToBigInt(prefix.address), length: prefix.length };
+    return makeCidr(prefix.address.family, ipToBigInt(prefix.address), prefix.length);
   }
 
   const wildcard = entry.startsWith("*.");

@@ -13,18 +13,25 @@ export interface Ip {
   readonly value: bigint;
 }
 
-/** A prefix in numeric form. */
+/** A prefix in numeric form, with its shift precomputed for one-step containment tests. */
 export interface Cidr {
   readonly family: 4 | 6;
-  readonly network: bigint;
   readonly length: number;
+  readonly shift: bigint;
+  readonly top: bigint;
+}
+
+/** Builds a prefix from its network address and length. */
+export function makeCidr(family: 4 | 6, network: bigint, length: number): Cidr {
+  const shift = BigInt((family === 4 ? 32 : 128) - length);
+  return { family, length, shift, top: network >> shift };
 }
 
 /** Parses one table entry written in this file; a typo here is a programming error. */
 function tableCidr(text: string): Cidr {
   const [address = "", length = ""] = text.split("/");
   const ip = parseTableIp(address);
-  return { family: ip.family, network: ip.value, length: Number(length) };
+  return makeCidr(ip.family, ip.value, Number(length));
 }
 
 function parseTableIp(text: string): Ip {
@@ -35,9 +42,7 @@ function parseTableIp(text: string): Ip {
 
 /** True when the prefix contains the address (same family only). */
 export function cidrContains(cidr: Cidr, ip: Ip): boolean {
-  if (cidr.family !== ip.family) return false;
-  const shift = BigInt((ip.family === 4 ? 32 : 128) - cidr.length);
-  return ip.value >> shift === cidr.network >> shift;
+  return cidr.family === ip.family && ip.value >> cidr.shift === cidr.top;
 }
 
 /** Most specific first, so 0.0.0.0/32 reads as unspecified rather than this-network. */
