@@ -60,6 +60,8 @@ function ec2Instance(item: Reader, account: string, context: ParseContext): Asse
       security_groups: groupIds(record.at("SecurityGroups")),
       image: record.at("ImageId").optionalString(),
       platform: record.at("PlatformDetails").optionalString(),
+      // KNOWN-GAP: describe-instances says nothing of the OS version, so `os.version` stays
+      // unset; SSM inventory or the AMI's description would supply it.
       os: platform === "windows" ? "windows" : "linux",
       "imds.http_tokens": record.at("MetadataOptions").at("HttpTokens").optionalString(),
     }),

@@ -46,10 +46,36 @@ function answerOf(text: unknown): Ip | null {
   return { family: parsed.family, value: ipToBigInt(parsed) };
 }
 
-async function lookUp(resolver: SsrfResolver, name: string): Promise<Ip[] | SsrfReason> {
+const DEFAULT_RESOLVE_TIMEOUT_MS = 5000;
+
+/** The resolver's answer, or a rejection once `timeoutMs` has passed. */
+async function withDeadline(
+  resolver: SsrfResolver,
+  name: string,
+  timeoutMs: number,
+): Promise<readonly unknown[]> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer for ${name} in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([resolver(name), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function lookUp(
+  resolver: SsrfResolver,
+  name: string,
+  timeoutMs: number,
+): Promise<Ip[] | SsrfReason> {
   let answers: readonly unknown[];
   try {
-    answers = await resolver(name);
+    answers = await withDeadline(resolver, name, timeoutMs);
   } catch {
     return "resolver-error";
   }
@@ -66,7 +92,7 @@ async function judgeTarget(
   host: string,
   port: number,
   policy: GuardPolicy,
-  resolver: SsrfResolver,
+  options: SsrfResolvingOptions,
 ): Promise<SsrfConnectResult> {
   const name = normaliseName(host);
   const where = { hostname: name, port };
@@ -78,7 +104,8 @@ async function judgeTarget(
   const byName = judgeName(name, policy);
   if (byName) return { ...byName, ...where };
 
-  const ips = await lookUp(resolver, name);
+  const timeout = options.resolveTimeoutMs ?? DEFAULT_RESOLVE_TIMEOUT_MS;
+  const ips = await lookUp(options.resolver, name, timeout);
   if (typeof ips === "string") return blocked(ips, where);
   const hostAllowed = nameAllowed(policy, name);
   const judged: SsrfResult[] = ips.map((ip) => judgeAddress(ip, policy, hostAllowed));
@@ -110,7 +137,7 @@ export async function checkUrlResolving(
 
   const port = parsed.port === "" ? DEFAULT_PORTS[scheme] : Number(parsed.port);
   if (port === undefined) return blocked("invalid-port");
-  return judgeTarget(parsed.hostname, port, policy, options.resolver);
+  return judgeTarget(parsed.hostname, port, policy, options);
 }
 
 /** Judges a host and port the caller is about to connect to (a CONNECT target, for example). */
@@ -122,5 +149,5 @@ export async function checkHostResolving(
   const policy = compilePolicy(options);
   if (typeof host !== "string") return blocked("invalid-host");
   if (port === undefined || !validPort(port)) return blocked("invalid-port");
-  return judgeTarget(stripIgnored(host), Number(port), policy, options.resolver);
+  return judgeTarget(stripIgnored(host), Number(port), policy, options);
 }

@@ -79,6 +79,11 @@ export type SsrfResolver = (hostname: string) => Promise<readonly string[]>;
 /** Options of resolving mode. */
 export interface SsrfResolvingOptions extends SsrfOptions {
   readonly resolver: SsrfResolver;
+  /**
+   * How long to wait for the resolver before blocking with `resolver-error`; default 5000 ms.
+   * A lookup that never answers must not hold a connection open forever.
+   */
+  readonly resolveTimeoutMs?: number;
 }
 
 /** Thrown when guard options are malformed (a bad allowlist entry); names the entry. */

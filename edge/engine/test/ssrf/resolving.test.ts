@@ -86,3 +86,14 @@ describe("resolving mode judges every resolved address", () => {
     expect(result).toMatchObject({ verdict: "block", reason: "invalid-port" });
   });
 });
+
+describe("a resolver that never answers", () => {
+  it("blocks with resolver-error once the deadline passes", async () => {
+    const hang = () => new Promise<string[]>(() => {});
+    const result = await checkUrlResolving("http://slow.example/", {
+      resolver: hang,
+      resolveTimeoutMs: 20,
+    });
+    expect(result).toMatchObject({ verdict: "block", reason: "resolver-error" });
+  });
+});
