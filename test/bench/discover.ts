@@ -1,0 +1,140 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { cloudAccounts, openDatabase, organizations } from "@ringfence/db";
+import { discoverAws } from "../../web/src/server/discovery/aws/index.ts";
+import { enqueueSync, processNextSync } from "../../web/src/server/discovery/sync/index.ts";
+import { importKek } from "../../web/src/server/services/keys/kek.ts";
+import { startAwsReplay, syntheticAwsAccount } from "../replay/aws/index.ts";
+
+/**
+ * `pnpm bench:discover`: a synthetic AWS account of 50,000 instances in five regions, served by
+ * the replay server on 127.0.0.1, synced into an in-memory PGlite; then 1% of the instances
+ * change a tag and the account is synced again. Records wall times, rows written, and the
+ * reference the sync is compared with: the connector alone (network + parsing, no database).
+ */
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 50_000);
+const REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"];
+const CALLER = {
+  accessKeyId: "AKIABENCHCALLER00001",
+  secretAccessKey: "bench-secret",
+  arn: "arn:aws:iam::000000000000:user/bench",
+};
+
+const seconds = (start: number) => Math.round((performance.now() - start) / 10) / 100;
+
+async function main() {
+  const account = syntheticAwsAccount({
+    accountId: "123456789012",
+    externalId: "rf-bench",
+    regions: REGIONS,
+    instancesPerRegion: Math.ceil(INSTANCES / REGIONS.length),
+  });
+  const replay = await startAwsReplay({
+    caller: CALLER,
+    accounts: [account],
+    pageSize: 1000,
+    throttle: {},
+  });
+  const database = await openDatabase({ inMemory: true });
+  try {
+    const aws = {
+      credentials: { accessKeyId: CALLER.accessKeyId, secretAccessKey: CALLER.secretAccessKey },
+      endpoint: replay.url,
+    };
+    const target = {
+      accountId: account.accountId,
+      roleArn: `arn:aws:iam::${account.accountId}:role/${account.roleName}`,
+      externalId: account.externalId,
+    };
+
+    const start = performance.now();
+    const reference = await discoverAws(aws, target);
+    const connectorOnly = seconds(start);
+
+    const [org] = await database.db
+      .insert(organizations)
+      .values({ name: "bench", slug: "bench" })
+      .returning();
+    const [row] = await database.db
+      .insert(cloudAccounts)
+      .values({
+        organizationId: org?.id ?? "",
+        provider: "aws",
+        name: "bench",
+        cloudAccountId: account.accountId,
+        roleArn: target.roleArn,
+        externalId: target.externalId,
+        status: "active",
+      })
+      .returning();
+    const ids = { organizationId: org?.id ?? "", accountId: row?.id ?? "" };
+    const runtime = {
+      db: database.db,
+      kek: await importKek(crypto.getRandomValues(new Uint8Array(32))),
+      aws,
+    };
+    const sync = async () => {
+      await enqueueSync(database.db, { ...ids, trigger: "manual" });
+      const began = performance.now();
+      const outcome = await processNextSync(runtime);
+      return { seconds: seconds(began), applied: outcome?.applied };
+    };
+
+    const initial = await sync();
+    const changed = mutate(account, 0.01);
+    const resync = await sync();
+    const result = {
+      measuredAt: new Date().toISOString(),
+      instances: account.regions
+        ? Object.values(account.regions).reduce((n, r) => n + r.instances.length, 0)
+        : 0,
+      assets: reference.assets.length,
+      reference: { connectorOnlySeconds: connectorOnly },
+      initialSync: {
+        seconds: initial.seconds,
+        rowsWritten: initial.applied?.rowsWritten,
+        added: initial.applied?.added,
+      },
+      resyncOnePercent: {
+        instancesChanged: changed,
+        seconds: resync.seconds,
+        rowsWritten: resync.applied?.rowsWritten,
+        changed: resync.applied?.changed,
+        unchanged: resync.applied?.unchanged,
+      },
+      ratios: {
+        initialSyncOverConnector: Math.round((initial.seconds / connectorOnly) * 100) / 100,
+        resyncOverInitial: Math.round((resync.seconds / initial.seconds) * 100) / 100,
+        rowsWrittenResyncOverInitial:
+          (resync.applied?.rowsWritten ?? 0) / (initial.applied?.rowsWritten ?? 1),
+      },
+    };
+    const out = join(fileURLToPath(new URL("../..", import.meta.url)), "bench-results");
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, "discover.json"), `${JSON.stringify(result, null, 2)}\n`);
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await replay.close();
+    await database.close();
+  }
+}
+
+/** Changes the `app` tag of every hundredth instance; returns how many changed. */
+function mutate(account: ReturnType<typeof syntheticAwsAccount>, fraction: number): number {
+  let count = 0;
+  const every = Math.round(1 / fraction);
+  for (const region of Object.values(account.regions)) {
+    region.instances.forEach((instance, index) => {
+      if (index % every !== 0) return;
+      instance.tags = [
+        ...instance.tags.filter((tag) => tag.key !== "app"),
+        { key: "app", value: "moved" },
+      ];
+      count++;
+    });
+  }
+  return count;
+}
+
+await main();
