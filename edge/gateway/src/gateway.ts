@@ -108,16 +108,32 @@ async function drain(sockets: Set<net.Socket>, graceMs: number): Promise<void> {
 }
 
 function metricsListener(context: GatewayContext, options: GatewayOptions): http.Server {
-  return http.createServer((request, response) => {
-    const path = (request.url ?? "/").split("?")[0];
-    if (path === "/metrics") {
+  return opsServer({
+    metrics: () => {
       const gauges = options.gauges?.() ?? {
         bundleVersion: context.policy.current.version,
         spoolDepth: 0,
         spoolDropped: 0,
       };
+      return renderMetrics(context.metrics.snapshot(), gauges);
+    },
+    ready: () => options.ready?.() ?? context.policy.current.version > 0,
+  });
+}
+
+/** What the operations listener reports. */
+export type OpsSource = { metrics: () => string; ready: () => boolean };
+
+/**
+ * The operations listener: Prometheus `/metrics`, liveness `/healthz` and readiness `/readyz`
+ * (ready once a verified bundle is enforced). Bind it to loopback only.
+ */
+export function opsServer(source: OpsSource): http.Server {
+  return http.createServer((request, response) => {
+    const path = (request.url ?? "/").split("?")[0];
+    if (path === "/metrics") {
       response.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
-      response.end(renderMetrics(context.metrics.snapshot(), gauges));
+      response.end(source.metrics());
       return;
     }
     if (path === "/healthz") {
@@ -125,13 +141,15 @@ function metricsListener(context: GatewayContext, options: GatewayOptions): http
       return;
     }
     if (path === "/readyz") {
-      const ready = options.ready?.() ?? context.policy.current.version > 0;
+      const ready = source.ready();
       response.writeHead(ready ? 200 : 503, { "content-type": "application/json" });
       response.end(JSON.stringify({ ready }));
       return;
     }
-    response
-      .writeHead(404, { "content-type": "application/json" })
-      .end('{"error":{"code":"not-found"}}');
+    response.writeHead(404, { "content-type": "application/json" });
+    response.end('{"error":{"code":"not-found","message":"no such endpoint"}}');
   });
 }
+
+/** Listens on `at` and resolves with the bound port. */
+export { listen };

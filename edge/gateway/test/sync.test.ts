@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseGatewayConfig } from "../src/config.ts";
-import { type GatewayProcess, runGateway } from "../src/runtime/run.ts";
+import { runGateway, type SingleProcess } from "../src/runtime/run.ts";
 import { startControlPlane, type TestControlPlane } from "./control-plane.ts";
 import { resolvedPolicy } from "./helpers.ts";
 import { httpsViaConnect, makePki, startHttpsUpstream, type TestPki } from "./tls-helpers.ts";
@@ -39,7 +39,7 @@ async function waitFor(
   }
 }
 
-function start(stateDir: string, withControl = true): Promise<GatewayProcess> {
+function start(stateDir: string, withControl = true): Promise<SingleProcess> {
   return runGateway(
     parseGatewayConfig({
       stateDir,
@@ -61,7 +61,7 @@ function start(stateDir: string, withControl = true): Promise<GatewayProcess> {
   );
 }
 
-function connectFrom(proc: GatewayProcess, localAddress: string) {
+function connectFrom(proc: SingleProcess, localAddress: string) {
   return httpsViaConnect({
     gatewayPort: proc.gateway.proxyPort,
     authority: `api.test:${upstream.port}`,
@@ -71,7 +71,7 @@ function connectFrom(proc: GatewayProcess, localAddress: string) {
   });
 }
 
-const version = (proc: GatewayProcess) => proc.gateway.context.policy.current.version;
+const version = (proc: SingleProcess) => proc.gateway.context.policy.current.version;
 
 describe("bundle sync", () => {
   it("registers, enforces the first bundle, swaps to a newer one and refuses a forged one", async () => {

@@ -12,7 +12,7 @@ import {
   PolicyHolder,
 } from "../engine/policy.ts";
 import { EventShipper } from "../events/spool.ts";
-import { type RunningGateway, startGateway } from "../gateway.ts";
+import { type GatewayOptions, type RunningGateway, startGateway } from "../gateway.ts";
 import { trustedHops } from "../proxy/identity.ts";
 import { BundleSync } from "../sync/bundle-sync.ts";
 import { StateStore } from "../sync/store.ts";
@@ -20,7 +20,8 @@ import { connectControlPlane } from "./control.ts";
 
 /** A gateway process with its sync loop and event shipping. */
 export type GatewayProcess = {
-  gateway: RunningGateway;
+  /** The proxy running in this process; undefined in a cluster primary. */
+  gateway: RunningGateway | undefined;
   /** The one machine-readable line printed when the gateway is ready. */
   readyLine: Record<string, unknown>;
   stop(): Promise<void>;
@@ -44,11 +45,21 @@ export type ProcessHooks = {
   log?: (message: string, fields: Record<string, unknown>) => void;
 };
 
-/** Starts everything a single-process gateway runs; cluster mode reuses the pieces. */
-export async function runGateway(
+/** The control-plane side of a gateway: sync loop and event shipping (the cluster primary's job). */
+export type ControlSide = {
+  policy: PolicyHolder;
+  shipper: EventShipper;
+  enforcerId: string;
+  /** Starts the long-poll loop after the proxy is listening. */
+  run(): void;
+  stop(): Promise<void>;
+};
+
+/** Registers if needed, restores the last good bundle and prepares sync and event shipping. */
+export async function startControlSide(
   config: GatewayConfig,
   hooks: ProcessHooks = {},
-): Promise<GatewayProcess> {
+): Promise<ControlSide> {
   const store = new StateStore(config.stateDir);
   const policy = new PolicyHolder(config.failClosed ? FAIL_CLOSED : FAIL_OPEN);
   const control = config.controlPlane
@@ -63,7 +74,6 @@ export async function runGateway(
     ...config.events,
   });
   await shipper.start();
-
   const sync =
     control && config.controlPlane
       ? new BundleSync({
@@ -78,26 +88,34 @@ export async function runGateway(
         })
       : undefined;
   await sync?.restore();
-
-  const gateway = await startGateway({
+  let loop: Promise<void> | undefined;
+  return {
+    policy,
+    shipper,
     enforcerId: control?.enforcerId ?? config.name,
-    proxy: config.listen.proxy,
+    run: () => {
+      loop = sync?.run();
+    },
+    stop: async () => {
+      sync?.stop();
+      await loop;
+      await shipper.stop();
+    },
+  };
+}
+
+/** Starts a single-process gateway: control side and proxy in one process. */
+export async function runGateway(
+  config: GatewayConfig,
+  hooks: ProcessHooks = {},
+): Promise<SingleProcess> {
+  const side = await startControlSide(config, hooks);
+  const { policy, shipper } = side;
+  const gateway = await startGateway({
+    ...(await listenerOptions(config)),
+    enforcerId: side.enforcerId,
     metrics: config.listen.metrics,
     policy,
-    resolver: resolverFrom(config.resolver),
-    egressAllow: config.egress.allow,
-    upstreamCa: config.upstreamCaFile ? [await readFile(config.upstreamCaFile, "utf8")] : undefined,
-    orgCa: config.orgCa
-      ? {
-          certPem: await readFile(config.orgCa.certFile, "utf8"),
-          keyPem: await readFile(config.orgCa.keyFile, "utf8"),
-        }
-      : undefined,
-    trustedHops: trustedHops(
-      config.trustedHops.cidrs,
-      config.trustedHops.proxyProtocol,
-      config.trustedHops.forwardedFor,
-    ),
     emit: (event) => shipper.push(event),
     gauges: () => ({
       bundleVersion: policy.current.version,
@@ -105,8 +123,7 @@ export async function runGateway(
       spoolDropped: shipper.dropped,
     }),
   });
-  const loop = sync?.run();
-
+  side.run();
   return {
     gateway,
     readyLine: {
@@ -117,10 +134,32 @@ export async function runGateway(
       pid: process.pid,
     },
     stop: async () => {
-      sync?.stop();
       await gateway.close(config.shutdownGraceMs);
-      await loop;
-      await shipper.stop();
+      await side.stop();
     },
+  };
+}
+
+/** A gateway whose proxy runs in this process. */
+export type SingleProcess = GatewayProcess & { gateway: RunningGateway };
+
+/** The proxy-listener settings shared by single-process gateways and cluster workers. */
+export async function listenerOptions(
+  config: GatewayConfig,
+): Promise<Omit<GatewayOptions, "enforcerId" | "policy" | "emit">> {
+  const read = (file: string) => readFile(file, "utf8");
+  return {
+    proxy: config.listen.proxy,
+    resolver: resolverFrom(config.resolver),
+    egressAllow: config.egress.allow,
+    upstreamCa: config.upstreamCaFile ? [await read(config.upstreamCaFile)] : undefined,
+    orgCa: config.orgCa
+      ? { certPem: await read(config.orgCa.certFile), keyPem: await read(config.orgCa.keyFile) }
+      : undefined,
+    trustedHops: trustedHops(
+      config.trustedHops.cidrs,
+      config.trustedHops.proxyProtocol,
+      config.trustedHops.forwardedFor,
+    ),
   };
 }
