@@ -6,7 +6,7 @@ import { ASSET_FIELDS, compareValue } from "../selector/evaluate.ts";
 /** A set of asset positions as a bitset of 32-bit words. */
 export type AssetBitset = Uint32Array;
 
-const PREDICATE_CACHE_LIMIT = 4096;
+const PREDICATE_CACHE_LIMIT = 1024;
 const FIELD_SET: ReadonlySet<string> = new Set(ASSET_FIELDS);
 
 function keyOf(key: SelectorKey): string {
@@ -23,6 +23,7 @@ export class AssetSets {
   readonly words: number;
   private readonly postings = new Map<string, Map<string, number[]>>();
   private readonly cache = new Map<string, AssetBitset>();
+  private readonly presence = new Map<string, AssetBitset>();
   /** Assets that carry a key with no values at all (an empty list attribute). */
   private readonly presentOnly = new Map<string, number[]>();
 
@@ -119,23 +120,42 @@ export class AssetSets {
 
   private computePredicate(node: SelectorNode): AssetBitset {
     if (node.type !== "has" && node.type !== "compare" && node.type !== "in") return this.empty();
-    const values = this.postings.get(keyOf(node.key)) ?? new Map<string, number[]>();
-    const present = this.empty();
-    const hit = this.empty();
+    const key = keyOf(node.key);
+    const present = this.present(key);
+    if (node.type === "has") return present;
 
-    for (const [value, positions] of values) {
-      const matches = node.type !== "has" && matchesValue(node, value);
-      for (const position of positions) {
-        setBit(present, position);
-        if (matches) setBit(hit, position);
+    const values = this.postings.get(key) ?? new Map<string, number[]>();
+    const hit = this.empty();
+    if (node.type === "in" || node.op === "==" || node.op === "!=") {
+      // Equality needs only the postings of the named values, not a pass over every value.
+      const wanted = node.type === "in" ? node.values : [node.value];
+      for (const value of wanted)
+        for (const position of values.get(value) ?? []) setBit(hit, position);
+    } else {
+      for (const [value, positions] of values) {
+        if (!matchesValue(node, value)) continue;
+        for (const position of positions) setBit(hit, position);
       }
     }
-    for (const position of this.presentOnly.get(keyOf(node.key)) ?? []) setBit(present, position);
-    if (node.type === "has") return present;
+
     const negated = node.type === "in" ? node.negated : node.op === "!=";
     if (!negated) return hit;
-    for (let i = 0; i < present.length; i++) present[i] = (present[i] ?? 0) & ~(hit[i] ?? 0);
-    return present;
+    const out = present.slice();
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] ?? 0) & ~(hit[i] ?? 0);
+    return out;
+  }
+
+  /** The assets that carry a key at all, computed once per key. */
+  private present(key: string): AssetBitset {
+    const cached = this.presence.get(key);
+    if (cached) return cached;
+    const bits = this.empty();
+    for (const positions of this.postings.get(key)?.values() ?? []) {
+      for (const position of positions) setBit(bits, position);
+    }
+    for (const position of this.presentOnly.get(key) ?? []) setBit(bits, position);
+    this.presence.set(key, bits);
+    return bits;
   }
 
   /** Calls `visit` with the position of every asset in the bitset, ascending. */

@@ -48,7 +48,11 @@ function address(field: string, text: string): IpAddress {
   return unmapIpv4(parsed);
 }
 
+/** Only strings made of digits, dots, hex and colons can be address literals. */
+const LITERAL_SHAPE = /^\[?[0-9a-fA-F.:]+\]?$/;
+
 function literal(host: string): IpAddress | undefined {
+  if (!LITERAL_SHAPE.test(host)) return undefined;
   const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
   const parsed = parseIpResult(bare);
   return parsed instanceof NetParseError ? undefined : unmapIpv4(parsed);

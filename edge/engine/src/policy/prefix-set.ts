@@ -2,6 +2,7 @@ import {
   bigIntToIp,
   familyBits,
   formatCidr,
+  formatIp,
   type IpPrefix,
   ipToBigInt,
   rangeToPrefixes,
@@ -72,10 +73,12 @@ function cutRange(piece: AddressRange, cut: AddressRange): AddressRange[] {
 /** The canonical CIDR strings of merged ranges: minimal cover, IPv4 before IPv6, ascending. */
 export function rangesToCidrs(ranges: readonly AddressRange[]): string[] {
   return ranges.flatMap((range) =>
-    rangeToPrefixes(
-      bigIntToIp(range.first, range.family),
-      bigIntToIp(range.last, range.family),
-    ).map(formatCidr),
+    range.first === range.last
+      ? [`${formatIp(bigIntToIp(range.first, range.family))}/${familyBits(range.family)}`]
+      : rangeToPrefixes(
+          bigIntToIp(range.first, range.family),
+          bigIntToIp(range.last, range.family),
+        ).map(formatCidr),
   );
 }
 

@@ -35,6 +35,7 @@ export class ObjectResolver {
   private readonly byId = new Map<string, { object: AddressObject; index: number }>();
   private readonly done = new Map<string, Working>();
   private readonly visiting = new Set<string>();
+  private readonly parsedAddresses = new Map<number, AddressRange[]>();
 
   constructor(
     objects: readonly AddressObject[],
@@ -146,11 +147,20 @@ export class ObjectResolver {
     this.sets.forEach(selected, (position) => {
       const asset = this.sets.assets[position];
       if (!asset || !inScope(asset, object.scope)) return;
-      for (const type of types) {
-        for (const text of asset.addresses[type]) ranges.push(hostRange(text));
-      }
+      for (const type of types) ranges.push(...this.assetRanges(position, asset, type));
     });
     return mergeRanges(ranges);
+  }
+
+  /** Host ranges of an asset's addresses, parsed once per asset however many objects select it. */
+  private assetRanges(position: number, asset: Asset, type: "private" | "public"): AddressRange[] {
+    const key = position * 2 + (type === "private" ? 0 : 1);
+    let ranges = this.parsedAddresses.get(key);
+    if (!ranges) {
+      ranges = asset.addresses[type].map(hostRange);
+      this.parsedAddresses.set(key, ranges);
+    }
+    return ranges;
   }
 
   private group(include: readonly string[], exclude: readonly string[], path: string): Working {
