@@ -2,10 +2,13 @@ import { type BundleEnvelope, bundleEnvelopeSchema } from "../bundle/index.ts";
 import type { DecisionEvent } from "../documents/index.ts";
 import {
   CONTROL_PATHS,
+  credentialResponseSchema,
   type EnforcerKind,
   type EventsReceipt,
   eventsResponseSchema,
   MAX_BUNDLE_WAIT_SECONDS,
+  type ProxyCa,
+  proxyCaResponseSchema,
   type RegisterResponse,
   registerResponseSchema,
   type StatusReport,
@@ -155,6 +158,31 @@ export class EnforcerClient {
       });
       return readJson(response, eventsResponseSchema, operation);
     });
+  }
+
+  /**
+   * Replaces this enforcer's credential. The old one stops working as the control plane
+   * answers, so persist the returned credential before anything else; the client uses it
+   * from now on.
+   */
+  async rotateCredential(): Promise<string> {
+    const operation = "credential rotation";
+    const request = this.#request(CONTROL_PATHS.credential, this.#requireCredential(), {
+      method: "POST",
+      body: "{}",
+    });
+    const response = await send(this.#fetch, request, { operation, timeoutMs: this.#timeoutMs });
+    const { credential } = await readJson(response, credentialResponseSchema, operation);
+    this.#credential = credential;
+    return credential;
+  }
+
+  /** Fetches the organisation's proxy-mode CA with its private key (gateways only). */
+  async fetchProxyCa(): Promise<ProxyCa> {
+    const operation = "proxy CA fetch";
+    const request = this.#request(CONTROL_PATHS.ca, this.#requireCredential(), { method: "GET" });
+    const response = await send(this.#fetch, request, { operation, timeoutMs: this.#timeoutMs });
+    return readJson(response, proxyCaResponseSchema, operation);
   }
 
   #requireCredential(): string {

@@ -11,6 +11,8 @@ export const CONTROL_PATHS = {
   bundle: "api/v1/enforcer/bundle",
   status: "api/v1/enforcer/status",
   events: "api/v1/enforcer/events",
+  credential: "api/v1/enforcer/credential",
+  ca: "api/v1/enforcer/ca",
 } as const;
 
 /** The kinds of enforcer that register with the control plane. */
@@ -27,8 +29,11 @@ export const MAX_BUNDLE_WAIT_SECONDS = 60;
 /** The most events one POST may carry; larger batches are refused with 422. */
 export const MAX_EVENTS_PER_BATCH = 1000;
 
-/** The largest events body the control plane reads, in bytes; larger ones get 413. */
-export const MAX_EVENTS_BODY_BYTES = 2 * 1024 * 1024;
+/**
+ * The largest events body to send, in bytes: the control plane's default request body limit
+ * (RINGFENCE_BODY_LIMIT_BYTES); larger bodies get 413.
+ */
+export const MAX_EVENTS_BODY_BYTES = 1024 * 1024;
 
 const softwareVersion = z.string().min(1).max(64);
 
@@ -75,3 +80,15 @@ export const eventsResponseSchema = z.strictObject({
   duplicates: z.int().min(0),
 });
 export type EventsReceipt = z.infer<typeof eventsResponseSchema>;
+
+/** Answer to a credential rotation: the new credential, shown this once. */
+export const credentialResponseSchema = z.strictObject({
+  credential: z.string().startsWith(ENFORCER_CREDENTIAL_PREFIX),
+});
+
+/** The proxy-mode CA a gateway receives: certificate and PKCS#8 private key, both PEM. */
+export const proxyCaResponseSchema = z.strictObject({
+  certPem: z.string().min(1),
+  keyPem: z.string().min(1),
+});
+export type ProxyCa = z.infer<typeof proxyCaResponseSchema>;

@@ -5,6 +5,7 @@
 export { type BundlePoll, EnforcerClient, type EnforcerClientOptions } from "./client.ts";
 export {
   CONTROL_PATHS,
+  credentialResponseSchema,
   ENFORCER_CREDENTIAL_PREFIX,
   ENFORCER_KINDS,
   type EnforcerKind,
@@ -14,6 +15,8 @@ export {
   MAX_BUNDLE_WAIT_SECONDS,
   MAX_EVENTS_BODY_BYTES,
   MAX_EVENTS_PER_BATCH,
+  type ProxyCa,
+  proxyCaResponseSchema,
   REGISTRATION_TOKEN_PREFIX,
   type RegisterRequest,
   type RegisterResponse,
