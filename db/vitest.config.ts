@@ -5,7 +5,9 @@ export default defineConfig({
     name: "db",
     include: ["test/**/*.test.ts"],
     environment: "node",
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // A guard against hangs, not a speed check: on-disk PGlite start-up plus a tsx child process
+    // takes tens of seconds on a loaded two-core machine.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });
