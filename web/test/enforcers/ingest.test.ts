@@ -1,6 +1,6 @@
 import { events } from "@ringfence/db";
+import { eq } from "@ringfence/db/orm";
 import { EnforcerClient, MAX_EVENTS_PER_BATCH } from "@ringfence/engine/control";
-import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ControlPlane, registerEnforcer, startControlPlane } from "./harness.ts";
 import { makeEvent } from "./scripted.ts";

@@ -1,5 +1,5 @@
 import { type BundleRow, bundles, type Database, enforcers } from "@ringfence/db";
-import { and, asc, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNull } from "@ringfence/db/orm";
 import type { ServiceCall } from "../../context.ts";
 import { AppError } from "../../errors.ts";
 import type { EnforcerContext } from "../enforcers/runtime.ts";

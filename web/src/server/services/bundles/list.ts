@@ -1,5 +1,5 @@
 import { bundles } from "@ringfence/db";
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt } from "@ringfence/db/orm";
 import type { OrgContext, ServiceCall } from "../../context.ts";
 import { decodeCursor, type Page, type PageInput, toPage } from "../../http/pagination.ts";
 import { type BundleDto, presentBundle } from "./present.ts";

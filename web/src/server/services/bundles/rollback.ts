@@ -1,5 +1,5 @@
 import { bundles } from "@ringfence/db";
-import { and, eq } from "drizzle-orm";
+import { and, eq } from "@ringfence/db/orm";
 import type { OrgContext, ServiceCall } from "../../context.ts";
 import { AppError } from "../../errors.ts";
 import type { WithEnforcement } from "../enforcers/runtime.ts";

@@ -1,4 +1,5 @@
 import { type BundleRow, bundles, type Database, type SigningKeyRow } from "@ringfence/db";
+import { desc, eq } from "@ringfence/db/orm";
 import {
   type BundlePayload,
   fromBase64,
@@ -6,7 +7,6 @@ import {
   signBundle,
 } from "@ringfence/engine/bundle";
 import { type ResolvedPolicy, resolvedPolicySchema } from "@ringfence/engine/policy";
-import { desc, eq } from "drizzle-orm";
 import type { OrgContext } from "../../context.ts";
 import type { WithEnforcement } from "../enforcers/runtime.ts";
 import { recentlyRetiredKeyIds } from "../keys/signing-key.ts";

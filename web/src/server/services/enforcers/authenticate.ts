@@ -1,6 +1,6 @@
 import { enforcers } from "@ringfence/db";
+import { and, eq, isNull } from "@ringfence/db/orm";
 import { ENFORCER_CREDENTIAL_PREFIX } from "@ringfence/engine/control";
-import { and, eq, isNull } from "drizzle-orm";
 import type { RequestContext, ServiceCall } from "../../context.ts";
 import { sha256 } from "../../tokens.ts";
 import type { EnforcerIdentity } from "./runtime.ts";

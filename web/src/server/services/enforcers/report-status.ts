@@ -1,6 +1,6 @@
 import { enforcers } from "@ringfence/db";
+import { and, eq } from "@ringfence/db/orm";
 import type { StatusReport } from "@ringfence/engine/control";
-import { and, eq } from "drizzle-orm";
 import type { ServiceCall } from "../../context.ts";
 import type { EnforcerContext } from "./runtime.ts";
 

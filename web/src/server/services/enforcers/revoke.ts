@@ -1,5 +1,5 @@
 import { enforcers } from "@ringfence/db";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "@ringfence/db/orm";
 import { recordAudit } from "../../audit.ts";
 import type { OrgContext, ServiceCall } from "../../context.ts";
 import { AppError } from "../../errors.ts";

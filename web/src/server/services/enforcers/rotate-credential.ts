@@ -1,6 +1,6 @@
 import { enforcers } from "@ringfence/db";
+import { and, eq, isNull } from "@ringfence/db/orm";
 import { ENFORCER_CREDENTIAL_PREFIX } from "@ringfence/engine/control";
-import { and, eq, isNull } from "drizzle-orm";
 import { recordAudit } from "../../audit.ts";
 import type { ServiceCall } from "../../context.ts";
 import { AppError } from "../../errors.ts";

@@ -7,8 +7,8 @@ import {
   ID_PREFIXES,
   newId,
 } from "@ringfence/db";
+import { and, eq, isNull } from "@ringfence/db/orm";
 import { toBase64 } from "@ringfence/engine/bundle";
-import { and, eq, isNull } from "drizzle-orm";
 import type { KeyEncryptionKey } from "./kek.ts";
 import { seal, unseal } from "./seal.ts";
 

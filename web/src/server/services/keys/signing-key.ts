@@ -1,4 +1,5 @@
 import { type Database, type SigningKeyRow, signingKeys } from "@ringfence/db";
+import { and, desc, eq, isNotNull, isNull } from "@ringfence/db/orm";
 import {
   fromBase64,
   generateSigningKeyPair,
@@ -6,7 +7,6 @@ import {
   type TrustedKey,
   toBase64,
 } from "@ringfence/engine/bundle";
-import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import type { KeyEncryptionKey } from "./kek.ts";
 import { seal, unseal } from "./seal.ts";
 

@@ -1,10 +1,10 @@
 import { type Database, enforcerRegistrations, enforcers } from "@ringfence/db";
+import { and, eq, gt, isNull } from "@ringfence/db/orm";
 import {
   ENFORCER_CREDENTIAL_PREFIX,
   type EnforcerKind,
   type RegisterResponse,
 } from "@ringfence/engine/control";
-import { and, eq, gt, isNull } from "drizzle-orm";
 import { recordAudit } from "../../audit.ts";
 import type { RequestContext, ServiceCall } from "../../context.ts";
 import { AppError } from "../../errors.ts";
