@@ -1,3 +1,4 @@
+import type { EventReasons } from "../documents/event.ts";
 import type { NormalizedFlow } from "./flow.ts";
 import { hostMatches, pathUnder } from "./hosts.ts";
 import type { HostTerm, ResolvedRule, ResolvedRuleSet } from "./resolved.ts";
@@ -102,5 +103,24 @@ export function defaultDecision(
     profiles: [],
     reasons: { sourceObjects, default: true },
     monitored,
+  };
+}
+
+/** The text form of a destination match used in events: `service:data-bucket s3:path-style`. */
+export function formatDestination(destination: DestinationMatch): string {
+  return `${destination.type}:${destination.id} ${destination.form}`;
+}
+
+/** The `reasons` block of a decision event, built from a decision. */
+export function eventReasons(decision: Decision): EventReasons {
+  const { destination } = decision.reasons;
+  return {
+    ...(decision.ruleId ? { ruleId: decision.ruleId } : {}),
+    ...(decision.ruleSetId ? { ruleSetId: decision.ruleSetId } : {}),
+    sourceObjects: [...decision.reasons.sourceObjects],
+    ...(destination ? { destination: formatDestination(destination) } : {}),
+    mode: decision.mode,
+    monitor: decision.monitor,
+    default: decision.reasons.default,
   };
 }

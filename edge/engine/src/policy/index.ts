@@ -5,7 +5,13 @@
 export { buildIndex, type IndexedRule, type PolicyIndex } from "./build-index.ts";
 export { BUILTIN_OBJECTS, isBuiltinId } from "./builtins.ts";
 export { decide } from "./decide.ts";
-export type { Decision, DestinationMatch, MonitorHit } from "./decision.ts";
+export {
+  type Decision,
+  type DestinationMatch,
+  eventReasons,
+  formatDestination,
+  type MonitorHit,
+} from "./decision.ts";
 export { type Flow, FlowError, normalizeFlow } from "./flow.ts";
 export { hostMatches, hostPatternProblem, normalizeHost, pathUnder } from "./hosts.ts";
 export { decideLinear } from "./linear.ts";

@@ -129,3 +129,33 @@ describe("decide", () => {
     expect(() => decide(index, { srcIp: "10.0.0.1", dstIp: "nope", dstPort: 1 })).toThrow("dstIp");
   });
 });
+
+describe("event reasons", () => {
+  it("carries the decision's reasons into a valid event", () => {
+    const decision = decide(index, {
+      srcIp: "10.0.1.10",
+      sni: "corp-data.s3.eu-west-1.amazonaws.com",
+      dstPort: 443,
+    });
+    const event = parseDecisionEvent({
+      schemaVersion: 1,
+      id: crypto.randomUUID(),
+      time: new Date().toISOString(),
+      enforcer: { id: "gw-1", kind: "gateway" },
+      kind: "connection",
+      action: decision.action,
+      src: { ip: "10.0.1.10" },
+      dst: { sni: "corp-data.s3.eu-west-1.amazonaws.com", port: 443 },
+      reasons: eventReasons(decision),
+    });
+    expect(event.reasons).toEqual({
+      ruleId: "web-data",
+      ruleSetId: "egress",
+      sourceObjects: ["web"],
+      destination: "service:data-bucket s3:virtual-hosted-regional",
+      mode: "proxy",
+      monitor: false,
+      default: false,
+    });
+  });
+});
