@@ -1,0 +1,370 @@
+/**
+ * Gateway benchmark, loopback only, bounded in time and count:
+ * 1. forwarding-mode tunnel throughput (TLS download through CONNECT) against a plain Node TCP
+ *    CONNECT tunnel;
+ * 2. proxy-mode requests per second (TLS in, TLS out, inspection off) against a minimal undici
+ *    reverse proxy;
+ * 3. the p99 the gateway adds at half the reference's saturation rate.
+ * The proxy under test runs in a child pinned to CPU 1; this process (clients and upstreams) is
+ * pinned to CPU 0. Writes bench-results/gateway.json.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import https from "node:https";
+import net from "node:net";
+import { join } from "node:path";
+import tls from "node:tls";
+import { fileURLToPath } from "node:url";
+import { Pool } from "undici";
+import {
+  compilePolicy,
+  createCa,
+  issueLeaf,
+  loadCa,
+  type PemPair,
+  PolicyHolder,
+  startGateway,
+} from "../../edge/gateway/src/index.ts";
+
+const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 5_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const DOWNLOAD_BYTES = 64 * 1024 * 1024;
+const HOST = "bench.test";
+
+type Role = "gateway-forwarding" | "gateway-proxy" | "tcp-tunnel" | "undici-reverse";
+type ChildInput = {
+  role: Role;
+  upstreamPort: number;
+  ca: PemPair;
+  upstreamCa: string;
+  leaf: PemPair;
+};
+
+function policy(mode: "forwarding" | "proxy") {
+  return {
+    schemaVersion: 1,
+    objects: [
+      { id: "clients", kind: "static", prefixes: ["127.0.0.0/8"], hosts: [] },
+      { id: "bench", kind: "fqdn", prefixes: [], hosts: [{ include: [HOST], exclude: [] }] },
+    ],
+    services: [],
+    ruleSets: [
+      {
+        id: "main",
+        defaultAction: "deny",
+        rules: [
+          {
+            id: "r",
+            name: null,
+            sources: ["clients"],
+            destinations: [{ type: "object", id: "bench" }],
+            ports: null,
+            action: "allow",
+            mode,
+            profiles: [],
+            monitor: false,
+          },
+        ],
+      },
+    ],
+    profiles: [],
+  };
+}
+
+/** Child side: starts one proxy and prints its port. */
+async function runChild(input: ChildInput): Promise<void> {
+  const port = await startProxy(input);
+  process.stdout.write(`${JSON.stringify({ port })}\n`);
+}
+
+async function startProxy(input: ChildInput): Promise<number> {
+  if (input.role === "tcp-tunnel") return tcpTunnel(input.upstreamPort);
+  if (input.role === "undici-reverse") return undiciReverse(input);
+  const mode = input.role === "gateway-proxy" ? "proxy" : "forwarding";
+  const gateway = await startGateway({
+    enforcerId: "bench",
+    proxy: { host: "127.0.0.1", port: 0 },
+    policy: new PolicyHolder(compilePolicy(policy(mode), 1)),
+    resolver: async () => ["127.0.0.1"],
+    egressAllow: ["127.0.0.1/32"],
+    upstreamCa: [input.upstreamCa],
+    orgCa: input.ca,
+    emit: () => undefined,
+  });
+  return gateway.proxyPort;
+}
+
+/** The reference tunnel: reads the CONNECT line, dials, splices; no checks at all. */
+function tcpTunnel(upstreamPort: number): Promise<number> {
+  const server = net.createServer((client) => {
+    client.once("data", (head: Buffer) => {
+      const end = head.indexOf("\r\n\r\n");
+      const upstream = net.connect(upstreamPort, "127.0.0.1", () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        if (end + 4 < head.length) upstream.write(head.subarray(end + 4));
+        client.pipe(upstream).pipe(client);
+      });
+      upstream.on("error", () => client.destroy());
+      client.on("error", () => upstream.destroy());
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port)),
+  );
+}
+
+/** The reference reverse proxy: TLS in with the same leaf, undici Pool out with TLS verified. */
+function undiciReverse(input: ChildInput): Promise<number> {
+  // The origin is the literal address so nothing is ever looked up; TLS still verifies HOST.
+  const pool = new Pool(`https://127.0.0.1:${input.upstreamPort}`, {
+    connect: { servername: HOST, ca: input.upstreamCa },
+    connections: 64,
+  });
+  const server = https.createServer(
+    { cert: input.leaf.certPem, key: input.leaf.keyPem },
+    async (req, res) => {
+      const upstream = await pool.request({
+        method: "GET",
+        path: req.url ?? "/",
+        headers: { host: HOST },
+      });
+      res.writeHead(upstream.statusCode, {
+        "content-length": String(upstream.headers["content-length"] ?? 0),
+      });
+      for await (const chunk of upstream.body) res.write(chunk);
+      res.end();
+    },
+  );
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port)),
+  );
+}
+
+/** Parent side: spawns one proxy pinned to CPU 1 and waits for its port. */
+async function spawnProxy(input: ChildInput): Promise<{ port: number; stop: () => void }> {
+  const self = fileURLToPath(import.meta.url);
+  const child = spawn(
+    "taskset",
+    ["-c", "1", process.execPath, ...process.execArgv, self, "--child"],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
+  child.stdin.end(JSON.stringify(input));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once("data", (line: Buffer) => resolve(JSON.parse(line.toString()).port));
+    child.once("exit", (code) => reject(new Error(`proxy child exited with ${code}`)));
+  });
+  return { port, stop: () => child.kill("SIGKILL") };
+}
+
+/** Opens CONNECT + TLS through `proxyPort` (or straight TLS when `direct`). */
+function openTls(
+  proxyPort: number,
+  ca: string,
+  upstreamPort: number,
+  direct = false,
+): Promise<tls.TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const raw = net.connect(proxyPort, "127.0.0.1");
+    const secure = () => {
+      const socket = tls.connect({
+        socket: raw,
+        servername: HOST,
+        ca,
+        ALPNProtocols: ["http/1.1"],
+      });
+      socket.once("secureConnect", () => resolve(socket));
+      socket.once("error", reject);
+    };
+    if (direct) return secure();
+    raw.once("connect", () =>
+      raw.write(
+        `CONNECT ${HOST}:${upstreamPort} HTTP/1.1\r\nHost: ${HOST}:${upstreamPort}\r\n\r\n`,
+      ),
+    );
+    raw.once("data", (answer: Buffer) => {
+      if (!answer.toString().startsWith("HTTP/1.1 200"))
+        return reject(new Error(answer.toString()));
+      secure();
+    });
+    raw.once("error", reject);
+  });
+}
+
+/** One keep-alive GET on an open socket; resolves with its latency in ms. */
+function get(socket: tls.TLSSocket): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    let buf = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      const end = buf.indexOf("\r\n\r\n");
+      if (end === -1) return;
+      const length = Number(
+        /content-length: (\d+)/i.exec(buf.subarray(0, end).toString())?.[1] ?? 0,
+      );
+      if (buf.length < end + 4 + length) return;
+      socket.off("data", onData);
+      resolve(performance.now() - started);
+    };
+    socket.on("data", onData);
+    socket.once("error", reject);
+    socket.write(`GET /item HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`);
+  });
+}
+
+type LoadResult = { requests: number; rps: number; p50: number; p99: number };
+
+/** Closed loop (rate 0) or paced load over `CONCURRENCY` keep-alive connections. */
+async function load(open: () => Promise<tls.TLSSocket>, ratePerSec = 0): Promise<LoadResult> {
+  const sockets = await Promise.all(Array.from({ length: CONCURRENCY }, open));
+  const latencies: number[] = [];
+  const deadline = performance.now() + PHASE_MS;
+  const interval = ratePerSec > 0 ? (1000 * CONCURRENCY) / ratePerSec : 0;
+  await Promise.all(
+    sockets.map(async (socket, i) => {
+      let next = performance.now() + (interval * i) / CONCURRENCY;
+      while (performance.now() < deadline) {
+        if (interval > 0) {
+          const wait = next - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          next += interval;
+        }
+        latencies.push(await get(socket));
+      }
+    }),
+  );
+  for (const socket of sockets) socket.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    requests: latencies.length,
+    rps: latencies.length / (PHASE_MS / 1000),
+    p50: at(0.5),
+    p99: at(0.99),
+  };
+}
+
+/** Downloads DOWNLOAD_BYTES through a tunnel; MB/s. */
+async function throughput(proxyPort: number, ca: string, upstreamPort: number): Promise<number> {
+  const socket = await openTls(proxyPort, ca, upstreamPort);
+  const started = performance.now();
+  let received = 0;
+  await new Promise<void>((resolve) => {
+    socket.on("data", (chunk: Buffer) => {
+      received += chunk.length;
+    });
+    socket.on("close", () => resolve());
+    socket.write("DOWNLOAD\n");
+  });
+  return received / (1024 * 1024) / ((performance.now() - started) / 1000);
+}
+
+function startUpstreams(leaf: PemPair): Promise<{ http: number; bulk: number }> {
+  const payload = Buffer.alloc(1024 * 1024, 0x61);
+  const bulk = tls.createServer({ cert: leaf.certPem, key: leaf.keyPem }, (socket) => {
+    socket.once("data", async () => {
+      for (let sent = 0; sent < DOWNLOAD_BYTES; sent += payload.length) {
+        if (!socket.write(payload)) await new Promise((resolve) => socket.once("drain", resolve));
+      }
+      socket.end();
+    });
+  });
+  const body = Buffer.from(JSON.stringify({ id: 1, name: "item", tags: ["a", "b"] }));
+  const api = https.createServer({ cert: leaf.certPem, key: leaf.keyPem }, (_req, res) => {
+    res.writeHead(200, {
+      "content-type": "application/json",
+      "content-length": String(body.length),
+    });
+    res.end(body);
+  });
+  api.keepAliveTimeout = 60_000;
+  const listen = (server: net.Server) =>
+    new Promise<number>((resolve) =>
+      server.listen(0, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port)),
+    );
+  return Promise.all([listen(api), listen(bulk)]).then(([http, bulkPort]) => ({
+    http,
+    bulk: bulkPort,
+  }));
+}
+
+async function main(): Promise<void> {
+  spawn("taskset", ["-cp", "0", String(process.pid)], { stdio: "ignore" });
+  const upstreamCa = await createCa("Bench Upstream CA");
+  const leaf = await issueLeaf(await loadCa(upstreamCa), { hosts: [HOST] });
+  const orgCa = await createCa("Bench Org CA");
+  const orgLeaf = await issueLeaf(await loadCa(orgCa), { hosts: [HOST] });
+  const ports = await startUpstreams(leaf);
+  const base = { ca: orgCa, upstreamCa: upstreamCa.certPem, leaf: orgLeaf };
+
+  const measure = async <T>(
+    role: Role,
+    upstreamPort: number,
+    run: (port: number) => Promise<T>,
+  ): Promise<T> => {
+    const proxy = await spawnProxy({ ...base, role, upstreamPort });
+    try {
+      return await run(proxy.port);
+    } finally {
+      proxy.stop();
+    }
+  };
+  const tunnelRef = await measure("tcp-tunnel", ports.bulk, (p) =>
+    throughput(p, upstreamCa.certPem, ports.bulk),
+  );
+  const tunnelGw = await measure("gateway-forwarding", ports.bulk, (p) =>
+    throughput(p, upstreamCa.certPem, ports.bulk),
+  );
+  const refOpen = (p: number) => () => openTls(p, orgCa.certPem, ports.http, true);
+  const gwOpen = (p: number) => () => openTls(p, orgCa.certPem, ports.http);
+  const refMax = await measure("undici-reverse", ports.http, (p) => load(refOpen(p)));
+  const gwMax = await measure("gateway-proxy", ports.http, (p) => load(gwOpen(p)));
+  const half = refMax.rps / 2;
+  const refHalf = await measure("undici-reverse", ports.http, (p) => load(refOpen(p), half));
+  const gwHalf = await measure("gateway-proxy", ports.http, (p) => load(gwOpen(p), half));
+
+  const results = {
+    config: {
+      phaseMs: PHASE_MS,
+      concurrency: CONCURRENCY,
+      downloadBytes: DOWNLOAD_BYTES,
+      cpus: "proxy on CPU 1, load on CPU 0",
+    },
+    forwarding: {
+      gatewayMBps: tunnelGw,
+      referenceTcpTunnelMBps: tunnelRef,
+      ratio: tunnelGw / tunnelRef,
+    },
+    proxyMode: {
+      gateway: gwMax,
+      referenceUndiciReverseProxy: refMax,
+      ratio: gwMax.rps / refMax.rps,
+    },
+    halfSaturation: {
+      rate: half,
+      gateway: gwHalf,
+      reference: refHalf,
+      addedP99Ms: gwHalf.p99 - refHalf.p99,
+    },
+  };
+  const dir = join(fileURLToPath(new URL("../../", import.meta.url)), "bench-results");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "gateway.json"), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(JSON.stringify(results, null, 2));
+  process.exit(0);
+}
+
+if (process.argv.includes("--child")) {
+  const chunks: Buffer[] = [];
+  process.stdin.on("data", (chunk: Buffer) => chunks.push(chunk));
+  process.stdin.on(
+    "end",
+    () => void runChild(JSON.parse(Buffer.concat(chunks).toString()) as ChildInput),
+  );
+} else {
+  await main();
+}
