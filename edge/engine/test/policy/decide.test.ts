@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { parseDecisionEvent } from "../../src/documents/index.ts";
 import {
   buildIndex,
   decide,
   decideLinear,
+  eventReasons,
   type Flow,
   FlowError,
   resolvePolicy,
