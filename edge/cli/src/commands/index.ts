@@ -12,4 +12,5 @@ export const COMMANDS: Readonly<Record<string, Loader>> = {
   simulate: () => import("./simulate.ts"),
   inspect: () => import("./inspect.ts"),
   "dlp-scan": () => import("./dlp-scan.ts"),
+  import: () => import("./import.ts"),
 };
