@@ -23,6 +23,9 @@ export async function awaitBundle({
   const deadline = Date.now() + input.waitSeconds * 1000;
   const { notifier, settings } = ctx.enforcement;
 
+  // FIXME(scale): each parked request re-reads the database on its own, about three small
+  // indexed queries per second per enforcer. Past a few thousand enforcers per replica, one
+  // shared re-check per organisation fanning out through the notifier would remove the load.
   for (;;) {
     const bundle = await bundleFor(ctx.db, ctx.enforcer, input.heldHash);
     if (bundle !== undefined && bundle.hash !== input.heldHash) {
