@@ -40,6 +40,7 @@ export async function startControlPlane(
     );
   });
   const { port } = listening.address() as AddressInfo;
+  await assertEnforcerBearersReachRoutes(server);
   const owner = await signUpUser(server.app, "enforcement-owner");
   const orgId = await createOrg(
     server.app,
@@ -122,4 +123,22 @@ export async function registerEnforcer(
   const answer = await client.register(await registrationToken(plane, name), { kind });
   const verifier = BundleVerifier.create(answer.organizationId, answer.trustedKeys);
   return { client, verifier, answer };
+}
+
+/**
+ * The enforcer routes authenticate `Bearer rfe_…` and `Bearer rfr_…` themselves, which needs
+ * the app's API-key middleware to leave those bearers alone. Fails once, clearly, when it does
+ * not, instead of every test failing with a confusing API-key message.
+ */
+async function assertEnforcerBearersReachRoutes(server: TestServer): Promise<void> {
+  const probe = await call(server.app, "POST", "/api/v1/enforcers/register", {
+    bearer: "rfr_probe",
+    body: { kind: "gateway" },
+  });
+  if (String(probe.json.detail).includes("API key")) {
+    throw new Error(
+      "middleware/authenticate.ts refuses enforcer bearers before the enforcer routes see them; " +
+        "it must skip `Bearer rfe_…` and `Bearer rfr_…` (see docs/contract.md, Authentication)",
+    );
+  }
 }
