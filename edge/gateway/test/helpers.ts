@@ -31,10 +31,19 @@ export async function startCapture(): Promise<Capture> {
 }
 
 /** A rule of a test policy: which source addresses may reach which host, in which mode. */
-export type TestRule = { id: string; src: string[]; host: string; mode?: "forwarding" | "proxy" };
+export type TestRule = {
+  id: string;
+  src: string[];
+  host: string;
+  mode?: "forwarding" | "proxy";
+  profiles?: string[];
+};
 
 /** A resolved policy in the engine's schema: one source and one FQDN object per rule. */
-export function resolvedPolicy(rules: TestRule[]): Record<string, unknown> {
+export function resolvedPolicy(
+  rules: TestRule[],
+  profiles: Record<string, unknown>[] = [],
+): Record<string, unknown> {
   return {
     schemaVersion: 1,
     objects: rules.flatMap((rule) => [
@@ -64,18 +73,22 @@ export function resolvedPolicy(rules: TestRule[]): Record<string, unknown> {
           ports: null,
           action: "allow",
           mode: rule.mode ?? "forwarding",
-          profiles: [],
+          profiles: rule.profiles ?? [],
           monitor: false,
         })),
       },
     ],
-    profiles: [],
+    profiles,
   };
 }
 
 /** The engine's compiled index over `resolvedPolicy(rules)`. */
-export function rulesPolicy(rules: TestRule[], version = 1): PolicyHandle {
-  return compilePolicy(resolvedPolicy(rules), version);
+export function rulesPolicy(
+  rules: TestRule[],
+  version = 1,
+  profiles: Record<string, unknown>[] = [],
+): PolicyHandle {
+  return compilePolicy(resolvedPolicy(rules, profiles), version);
 }
 
 /** Starts a gateway on 127.0.0.1:0 with a static resolver; collects its events. */

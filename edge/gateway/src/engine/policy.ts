@@ -6,6 +6,7 @@ import {
   FlowError,
   parseResolvedPolicy,
 } from "@ringfence/engine/policy";
+import { ProfileCache } from "./inspection.ts";
 
 /**
  * The gateway's view of the policy engine. The gateway holds one `PolicyHandle` at a time and
@@ -19,6 +20,8 @@ export type PolicyHandle = {
   /** Bundle version enforced, 0 when none was ever verified. */
   version: number;
   decide(flow: Flow): Decision;
+  /** Compiled inspection profiles for a decision's profile ids (undefined when none). */
+  profiles?: ProfileCache;
 };
 
 function denyAll(): Decision {
@@ -54,9 +57,11 @@ export const FAIL_OPEN: PolicyHandle = {
  * connection handler.
  */
 export function compilePolicy(policy: unknown, version: number): PolicyHandle {
-  const index = buildIndex(parseResolvedPolicy(policy));
+  const resolved = parseResolvedPolicy(policy);
+  const index = buildIndex(resolved);
   return {
     version,
+    profiles: new ProfileCache(resolved.profiles),
     decide(flow) {
       try {
         return decide(index, flow);

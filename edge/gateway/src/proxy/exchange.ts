@@ -8,6 +8,7 @@ import { buildEvent, gatewayFinding } from "../events/build.ts";
 import { type BodyFraming, headerValue, type RequestHead } from "../http/head.ts";
 import type { SocketReader } from "../http/reader.ts";
 import { endToEnd, headerPairs, responseHead, sendError, writeAll } from "../http/response.ts";
+import { inspectBefore, type ResponseFilter, responseFilter } from "./inspection.ts";
 
 /** Where an allowed request goes upstream. */
 export type Forward = { kind: "forward"; host: string; port: number; tls: boolean; path: string };
@@ -68,6 +69,7 @@ async function serveOne(session: HttpSession, head: RequestHead): Promise<boolea
   const http = { method: head.method, url: head.target.slice(0, 8192) };
   const emit = (extra: {
     finding?: Detection;
+    findings?: Detection[];
     status?: number;
     bytes?: { in: number; out: number };
   }) =>
@@ -76,7 +78,7 @@ async function serveOne(session: HttpSession, head: RequestHead): Promise<boolea
         enforcerId: ctx.enforcerId,
         kind: "request",
         decision: routed.decision,
-        findings: extra.finding ? [extra.finding] : undefined,
+        findings: [...(extra.finding ? [extra.finding] : []), ...(extra.findings ?? [])],
         src: session.src,
         dst: routed.dst,
         http: { ...http, status: extra.status },
@@ -113,6 +115,7 @@ function upgradeRefusal(head: RequestHead): Routed | undefined {
 
 type Emit = (extra: {
   finding?: Detection;
+  findings?: Detection[];
   status?: number;
   bytes?: { in: number; out: number };
 }) => void;
@@ -145,6 +148,21 @@ async function forward(
   }
 
   const body = await collectBody(session.reader, head.framing, ctx.limits.maxBufferedBody);
+  // GAP(inspect-streamed-body): a body above maxBufferedBody is inspected by its head only;
+  // feeding it through a request-side createBodyScanner as it streams would remove this.
+  const bytes = body.kind === "buffer" ? body.bytes : new Uint8Array(0);
+  const inspected = inspectBefore(ctx.policy.current, route.decision, head, bytes, session.src.ip);
+  if (inspected.block) {
+    sendError(
+      stream,
+      403,
+      "blocked-by-inspection",
+      "an inspection profile blocked the request",
+      requestId,
+    );
+    emit({ findings: inspected.findings, status: 403 });
+    return false;
+  }
   const headers = endToEnd(head.headers).filter(
     ([name]) => !/^(content-length|x-request-id)$/i.test(name),
   );
@@ -168,9 +186,11 @@ async function forward(
     emit({ finding: gatewayFinding("upstream-failed", "upstream", "connection"), status: 502 });
     return false;
   }
-  const outBytes = await relayResponse(session, head, response, requestId);
-  emit({ status: response.statusCode, bytes: { in: body.size, out: outBytes } });
-  return keepAlive(head);
+  const filter = responseFilter(inspected.compiled);
+  const relayed = await relayResponse(session, head, response, requestId, filter);
+  const findings = [...inspected.findings, ...(filter?.findings ?? [])];
+  emit({ findings, status: response.statusCode, bytes: { in: body.size, out: relayed.bytes } });
+  return !relayed.blocked && keepAlive(head);
 }
 
 type CollectedBody =
@@ -216,10 +236,12 @@ async function relayResponse(
   head: RequestHead,
   response: UpstreamResponse,
   requestId: string,
-): Promise<number> {
+  filter: ResponseFilter | undefined,
+): Promise<{ bytes: number; blocked: boolean }> {
   const { stream } = session;
+  // With a response filter the body may be redacted, so its length is not known in advance.
   const pairs = endToEnd(headerPairs(response.headers)).filter(
-    ([name]) => !/^x-request-id$/i.test(name),
+    ([name]) => !/^x-request-id$/i.test(name) && !(filter && /^content-length$/i.test(name)),
   );
   const length = pairs.find(([name]) => name.toLowerCase() === "content-length");
   const bodyless =
@@ -230,21 +252,37 @@ async function relayResponse(
   if (!keepAlive(head)) pairs.push(["connection", "close"]);
 
   await writeAll(stream, responseHead(response.statusCode, pairs));
+  const write = (chunk: Uint8Array) =>
+    chunk.length === 0 || bodyless
+      ? Promise.resolve()
+      : writeAll(stream, chunked ? frameChunk(chunk) : Buffer.from(chunk));
   let bytes = 0;
   for await (const chunk of response.body) {
     bytes += chunk.length;
-    if (bodyless || chunk.length === 0) continue;
-    await writeAll(
-      stream,
-      chunked
-        ? Buffer.concat([
-            Buffer.from(`${chunk.length.toString(16)}\r\n`),
-            chunk,
-            Buffer.from("\r\n"),
-          ])
-        : chunk,
-    );
+    const scanned = filter ? filter.push(chunk) : { output: chunk, block: false };
+    if (scanned.block) return blockResponse(session, bytes);
+    await write(scanned.output);
   }
+  const last = filter ? await filter.finish() : undefined;
+  if (last?.block) return blockResponse(session, bytes);
+  if (last) await write(last.output);
   if (chunked) await writeAll(stream, "0\r\n\r\n");
-  return bytes;
+  return { bytes, blocked: false };
+}
+
+function frameChunk(chunk: Uint8Array): Buffer {
+  return Buffer.concat([
+    Buffer.from(`${chunk.length.toString(16)}\r\n`),
+    chunk,
+    Buffer.from("\r\n"),
+  ]);
+}
+
+/**
+ * Stops a response a profile blocked mid-body: the connection is closed without the final
+ * chunk, so the client sees an incomplete response rather than a truncated one that looks whole.
+ */
+function blockResponse(session: HttpSession, bytes: number): { bytes: number; blocked: boolean } {
+  session.stream.destroy();
+  return { bytes, blocked: true };
 }

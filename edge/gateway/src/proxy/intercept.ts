@@ -98,8 +98,6 @@ function routeIntercepted(request: TunnelRequest, sni: string, head: RequestHead
       dst,
     };
   }
-  // GAP(inspect): the rule's profiles (decision.profiles) are not run yet; wiring
-  // @ringfence/engine/inspect (inspectRequest, createBodyScanner) here removes this gap.
   return {
     kind: "forward",
     host: sni,

@@ -1,0 +1,92 @@
+import type { Detection } from "@ringfence/engine/documents";
+import {
+  type BodyScanner,
+  type CompiledProfiles,
+  createBodyScanner,
+  inspectRequest,
+} from "@ringfence/engine/inspect";
+import { toEventDetection } from "../engine/inspection.ts";
+import type { Decision, PolicyHandle } from "../engine/policy.ts";
+import { gatewayFinding } from "../events/build.ts";
+import type { RequestHead } from "../http/head.ts";
+
+/** The outcome of inspecting one request before it goes upstream. */
+export type RequestVerdict = {
+  compiled: CompiledProfiles | undefined;
+  findings: Detection[];
+  block: boolean;
+};
+
+/**
+ * Runs the rule's inspection profiles on a request (proxy mode only). A profile that cannot be
+ * compiled blocks the request: inspection that was asked for is never silently skipped.
+ */
+export function inspectBefore(
+  policy: PolicyHandle,
+  decision: Decision | undefined,
+  head: RequestHead,
+  body: Uint8Array,
+  sourceIp: string,
+): RequestVerdict {
+  if (!decision || decision.mode !== "proxy" || decision.profiles.length === 0) {
+    return { compiled: undefined, findings: [], block: false };
+  }
+  let compiled: CompiledProfiles | undefined;
+  try {
+    compiled = policy.profiles?.for(decision.profiles);
+  } catch {
+    const finding = gatewayFinding("inspection-unavailable", "inspection", "profiles");
+    return { compiled: undefined, findings: [finding], block: true };
+  }
+  if (!compiled) return { compiled: undefined, findings: [], block: false };
+  const headers = head.headers.map(([name, value]): [string, string] => [name, value]);
+  const result = inspectRequest(compiled, {
+    method: head.method,
+    target: head.target,
+    headers,
+    body,
+    sourceIp,
+  });
+  return {
+    compiled,
+    findings: result.detections.map(toEventDetection),
+    block: result.action === "block",
+  };
+}
+
+/** A response body filter: scans each chunk, returns what may be forwarded, and findings. */
+export type ResponseFilter = {
+  push(chunk: Uint8Array): { output: Uint8Array; block: boolean };
+  finish(): Promise<{ output: Uint8Array; block: boolean }>;
+  findings: Detection[];
+};
+
+/** Response-direction DLP and malware for the rule's profiles; undefined when there are none. */
+export function responseFilter(compiled: CompiledProfiles | undefined): ResponseFilter | undefined {
+  if (!compiled || (compiled.dlp.response.length === 0 && !compiled.malware)) return undefined;
+  const scanner: BodyScanner = createBodyScanner(compiled, "response");
+  const findings: Detection[] = [];
+  const note = (
+    found: readonly { id: string }[],
+    all: Parameters<typeof toEventDetection>[0][],
+  ) => {
+    for (const detection of all) {
+      if (!findings.some((known) => known.id === detection.id))
+        findings.push(toEventDetection(detection));
+    }
+    return found;
+  };
+  return {
+    push(chunk) {
+      const result = scanner.push(chunk);
+      note(result.detections, result.detections);
+      return { output: result.output, block: result.block };
+    },
+    async finish() {
+      const result = await scanner.finish();
+      note(result.detections, result.detections);
+      return { output: result.output, block: result.block };
+    },
+    findings,
+  };
+}
