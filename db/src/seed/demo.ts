@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { hashPassword } from "../password.ts";
 import { memberships, organizations, users } from "../schema/index.ts";
+import { seedDemoEstate } from "./demo-estate.ts";
 
 export const DEMO_ORGANIZATION = { name: "Acme Corp", slug: "acme" } as const;
 export const DEMO_OWNER_EMAIL = "demo@ringfence.local";
@@ -49,6 +50,7 @@ export async function seedDemo(db: Database, options: { password: string }): Pro
       .set({ role: "owner" })
       .where(and(eq(memberships.organizationId, org.id), eq(memberships.userId, owner.id)));
 
+    await seedDemoEstate(tx, org.id);
     return { organizationId: org.id, ownerUserId: owner.id };
   });
 }
