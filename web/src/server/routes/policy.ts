@@ -98,6 +98,7 @@ const routes = {
     summary: "Republish an earlier version as a new one and make it the draft",
     middleware: inOrg("policy:write"),
     request: {
+      body: jsonBody(z.strictObject({})),
       params: OrgParams.extend({
         version: z.coerce
           .number()
