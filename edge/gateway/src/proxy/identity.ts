@@ -1,4 +1,5 @@
 import {
+  canonicalIp,
   type IpPrefix,
   parseCidr,
   prefixContains,
@@ -77,7 +78,7 @@ function proxiedAddress(family: number, body: Buffer): ProxiedSource {
   if (family === 0x21 && body.length >= 36) {
     const groups: string[] = [];
     for (let i = 0; i < 16; i += 2) groups.push(body.readUInt16BE(i).toString(16));
-    return { ip: socketIp(groups.join(":")), port: body.readUInt16BE(32) };
+    return { ip: socketIp(canonicalIp(groups.join(":"))), port: body.readUInt16BE(32) };
   }
   throw new Error("unsupported PROXY address family");
 }

@@ -28,7 +28,7 @@ export function inspectBefore(
   body: Uint8Array,
   sourceIp: string,
 ): RequestVerdict {
-  if (!decision || decision.mode !== "proxy" || decision.profiles.length === 0) {
+  if (decision?.mode !== "proxy" || decision.profiles.length === 0) {
     return { compiled: undefined, findings: [], block: false };
   }
   let compiled: CompiledProfiles | undefined;
@@ -66,25 +66,22 @@ export function responseFilter(compiled: CompiledProfiles | undefined): Response
   if (!compiled || (compiled.dlp.response.length === 0 && !compiled.malware)) return undefined;
   const scanner: BodyScanner = createBodyScanner(compiled, "response");
   const findings: Detection[] = [];
-  const note = (
-    found: readonly { id: string }[],
-    all: Parameters<typeof toEventDetection>[0][],
-  ) => {
-    for (const detection of all) {
-      if (!findings.some((known) => known.id === detection.id))
+  const note = (found: Parameters<typeof toEventDetection>[0][]) => {
+    for (const detection of found) {
+      if (!findings.some((known) => known.id === detection.id)) {
         findings.push(toEventDetection(detection));
+      }
     }
-    return found;
   };
   return {
     push(chunk) {
       const result = scanner.push(chunk);
-      note(result.detections, result.detections);
+      note(result.detections);
       return { output: result.output, block: result.block };
     },
     async finish() {
       const result = await scanner.finish();
-      note(result.detections, result.detections);
+      note(result.detections);
       return { output: result.output, block: result.block };
     },
     findings,
