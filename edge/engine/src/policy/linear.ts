@@ -1,4 +1,4 @@
-import { type IpPrefix, parseCidr, prefixContains } from "../net/index.ts";
+import { type IpAddress, ipToBigInt, parseCidr } from "../net/index.ts";
 import {
   type Decision,
   type DestinationMatch,
@@ -12,11 +12,34 @@ import {
 import { type Flow, type NormalizedFlow, normalizeFlow } from "./flow.ts";
 import { hostMatches } from "./hosts.ts";
 import { portAllowed } from "./ports.ts";
+import { prefixRange } from "./prefix-set.ts";
 import type { ResolvedObject, ResolvedPolicy, ResolvedRule, ResolvedService } from "./resolved.ts";
 
+/** An object's prefixes as inclusive numeric ranges, so a scan compares numbers only. */
+interface Ranges {
+  readonly v4: Float64Array;
+  readonly v6: bigint[];
+}
+
+interface ParsedObject {
+  readonly object: ResolvedObject;
+  readonly ranges: Ranges;
+}
+
 interface Parsed {
-  readonly objects: Map<string, { object: ResolvedObject; prefixes: IpPrefix[] }>;
+  readonly objects: Map<string, ParsedObject>;
   readonly services: Map<string, ResolvedService>;
+}
+
+function rangesOf(object: ResolvedObject): Ranges {
+  const v4: number[] = [];
+  const v6: bigint[] = [];
+  for (const text of object.prefixes) {
+    const range = prefixRange(parseCidr(text));
+    if (range.family === 4) v4.push(Number(range.first), Number(range.last));
+    else v6.push(range.first, range.last);
+  }
+  return { v4: Float64Array.from(v4), v6 };
 }
 
 const parsedCache = new WeakMap<ResolvedPolicy, Parsed>();
@@ -26,27 +49,45 @@ function parsed(policy: ResolvedPolicy): Parsed {
   const cached = parsedCache.get(policy);
   if (cached) return cached;
   const objects = new Map(
-    policy.objects.map((object) => [
-      object.id,
-      { object, prefixes: object.prefixes.map((p) => parseCidr(p)) },
-    ]),
+    policy.objects.map((object) => [object.id, { object, ranges: rangesOf(object) }]),
   );
   const result = { objects, services: new Map(policy.services.map((s) => [s.id, s])) };
   parsedCache.set(policy, result);
   return result;
 }
 
-function contains(
-  entry: { prefixes: IpPrefix[] } | undefined,
-  flowAddress: NormalizedFlow["src"],
-): boolean {
-  return entry?.prefixes.some((prefix) => prefixContains(prefix, flowAddress)) ?? false;
+const numericCache = new WeakMap<IpAddress, bigint>();
+
+/** The address as a number, computed once per flow address rather than once per object. */
+function numeric(address: IpAddress): bigint {
+  let value = numericCache.get(address);
+  if (value === undefined) {
+    value = ipToBigInt(address);
+    numericCache.set(address, value);
+  }
+  return value;
 }
 
-function objectMatch(
-  entry: { object: ResolvedObject; prefixes: IpPrefix[] },
-  flow: NormalizedFlow,
-): DestinationMatch | undefined {
+/** Scans every range of the object; flow addresses are already unmapped. */
+function contains(entry: ParsedObject | undefined, address: IpAddress): boolean {
+  if (!entry) return false;
+  if (address.family === 4) {
+    const value = Number(numeric(address));
+    const v4 = entry.ranges.v4;
+    for (let i = 0; i < v4.length; i += 2) {
+      if (value >= (v4[i] ?? 0) && value <= (v4[i + 1] ?? -1)) return true;
+    }
+    return false;
+  }
+  const value = numeric(address);
+  const v6 = entry.ranges.v6;
+  for (let i = 0; i < v6.length; i += 2) {
+    if (value >= (v6[i] ?? 0n) && value <= (v6[i + 1] ?? -1n)) return true;
+  }
+  return false;
+}
+
+function objectMatch(entry: ParsedObject, flow: NormalizedFlow): DestinationMatch | undefined {
   const { object } = entry;
   if (flow.dst && contains(entry, flow.dst)) {
     return { type: "object", id: object.id, form: "address", matched: flow.dstText ?? "" };

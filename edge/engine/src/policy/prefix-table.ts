@@ -129,6 +129,55 @@ export class PrefixTable {
   }
 }
 
+/**
+ * IPv4 events packed into one float each: position × 2^21 + object × 2 + (1 for a start).
+ * Positions reach 2^32 and objects stay below 2^20, so keys stay exact below 2^53 and sort
+ * natively, which keeps a million-prefix build to a numeric sort and one pass.
+ */
+const OBJECT_SPAN = 2 ** 21;
+
+/** The maximum number of objects a prefix table can index. */
+export const MAX_TABLE_OBJECTS = 2 ** 20;
+
+function ipv4Number(bytes: Uint8Array): number {
+  return (
+    (((bytes[0] ?? 0) << 24) |
+      ((bytes[1] ?? 0) << 16) |
+      ((bytes[2] ?? 0) << 8) |
+      (bytes[3] ?? 0)) >>>
+    0
+  );
+}
+
+function sweep4(keys: Float64Array, objectCount: number, interner: SetInterner): FamilyTable {
+  if (objectCount > MAX_TABLE_OBJECTS) throw new RangeError(`at most ${MAX_TABLE_OBJECTS} objects`);
+  keys.sort();
+  const counts = new Int32Array(objectCount);
+  const active = new Set<number>();
+  const starts: number[] = [];
+  const sets: number[] = [];
+
+  let i = 0;
+  while (i < keys.length) {
+    const at = Math.floor((keys[i] ?? 0) / OBJECT_SPAN);
+    for (; i < keys.length && Math.floor((keys[i] ?? 0) / OBJECT_SPAN) === at; i++) {
+      const low = (keys[i] ?? 0) - at * OBJECT_SPAN;
+      const object = low >>> 1;
+      const count = (counts[object] ?? 0) + ((low & 1) === 1 ? 1 : -1);
+      counts[object] = count;
+      if (count === 0) active.delete(object);
+      else active.add(object);
+    }
+    if (at >= 2 ** 32) break;
+    const set = interner.intern([...active].sort((a, b) => a - b));
+    if (sets[sets.length - 1] !== set) {
+      starts.push(at);
+      sets.push(set);
+    }
+  }
+  return { starts: Uint32Array.from(starts), sets: Int32Array.from(sets) };
+}
+
 function compareWords(starts: Uint32Array, offset: number, words: Uint32Array): number {
   for (let i = 0; i < V6_WORDS; i++) {
     const diff = (starts[offset + i] ?? 0) - (words[i] ?? 0);
