@@ -2,6 +2,9 @@ import type { Database, Transaction } from "../client.ts";
 import { policyDrafts } from "../schema/policy.ts";
 import { DEMO_DATA_BUCKET, DEMO_PATCHES_BUCKET, DEMO_REGION } from "./demo-inventory.ts";
 
+/** The public name of the demo web application that the edge worker protects. */
+export const DEMO_WEB_APP_HOST = "preview.acme-demo.example";
+
 /**
  * The demo organisation's policy, as the engine's canonical policy document
  * (docs/engine/policy.md): written against tags and attributes, never addresses.
@@ -26,6 +29,7 @@ export function demoPolicy(): Record<string, unknown> {
     services: [
       { id: "patches-bucket", kind: "s3", bucket: DEMO_PATCHES_BUCKET, region: DEMO_REGION },
       { id: "customer-data", kind: "s3", bucket: DEMO_DATA_BUCKET, region: DEMO_REGION },
+      { id: "link-preview-app", kind: "fqdn", hosts: [DEMO_WEB_APP_HOST] },
     ],
     ruleSets: [
       {
@@ -41,9 +45,17 @@ export function demoPolicy(): Record<string, unknown> {
         ],
       },
       {
-        id: "egress",
+        id: "workloads",
         defaultAction: "deny",
         rules: [
+          {
+            id: "web-app-inbound",
+            name: "the public web application, inspected by the WAF",
+            destinations: ["link-preview-app"],
+            action: "allow",
+            mode: "proxy",
+            profiles: ["web-waf"],
+          },
           {
             id: "patches-for-centos7-and-vnetb",
             name: "CentOS 7 and VNetb download patches",
