@@ -28,6 +28,7 @@ export default defineConfig({
     // the two shared cores; the default 5 s would fail on load rather than on behaviour.
     testTimeout: 30_000,
     include: ["test/**/*.test.ts"],
+    exclude: ["test/node/**"],
     globalSetup: ["./test/node/global.ts"],
   },
 });

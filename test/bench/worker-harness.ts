@@ -1,66 +1,16 @@
 /**
- * Helpers of the worker benchmark: starting `wrangler dev` offline on loopback and reading the
- * CPU time and memory of the workerd processes it runs from /proc (clocks inside workerd do not
- * advance while a request executes, so the worker cannot time itself).
+ * Helpers of the worker benchmark: reading the CPU time and memory of the workerd processes that
+ * `wrangler dev` runs, from /proc (clocks inside workerd do not advance while a request
+ * executes, so the worker cannot time itself).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 
-const WORKER_DIR = fileURLToPath(new URL("../../edge/worker/", import.meta.url));
-const WRANGLER = `${WORKER_DIR}node_modules/.bin/wrangler`;
+export {
+  type DevServer,
+  startWranglerDev,
+} from "../../edge/worker/test/node/wrangler-dev.ts";
+
 const CLOCK_TICKS_PER_SECOND = 100;
-
-/** A running `wrangler dev` with the URL it listens on. */
-export interface DevServer {
-  url: string;
-  process: ChildProcess;
-  stop(): void;
-}
-
-/** Environment that keeps wrangler and Miniflare from reaching anything beyond loopback. */
-export const OFFLINE_ENV = {
-  WRANGLER_SEND_METRICS: "false",
-  WRANGLER_SEND_ERROR_REPORTS: "false",
-  WRANGLER_HIDE_BANNER: "true",
-  CLOUDFLARE_CF_FETCH_ENABLED: "false",
-};
-
-/**
- * Starts `wrangler dev` for a config on 127.0.0.1 with an ephemeral port and resolves once it
- * prints its ready line; rejects (and kills it) when that takes longer than the deadline.
- */
-export function startWranglerDev(args: string[], deadlineMs = 120_000): Promise<DevServer> {
-  const child = spawn(
-    WRANGLER,
-    ["dev", "--ip", "127.0.0.1", "--port", "0", "--inspector-port", "0", ...args],
-    { cwd: WORKER_DIR, env: { ...process.env, ...OFFLINE_ENV }, detached: true },
-  );
-  const stop = () => {
-    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
-  };
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`wrangler dev did not get ready in ${deadlineMs} ms:\n${output}`));
-    }, deadlineMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      const ready = /Ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (ready?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve({ url: ready[1], process: child, stop });
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`wrangler dev exited with ${code}:\n${output}`));
-    });
-  });
-}
 
 interface ProcStat {
   pid: number;

@@ -193,7 +193,7 @@ try {
   writeFileSync(join(results, "worker.json"), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`wrote ${join(results, "worker.json")}`);
 } finally {
-  for (const server of servers) server.stop();
+  await Promise.all(servers.map((server) => server.stop()));
   origin.server.close();
   control.server.close();
   rmSync(scratch, { recursive: true, force: true });
