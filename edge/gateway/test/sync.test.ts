@@ -109,6 +109,13 @@ describe("bundle sync", () => {
     expect(await connectFrom(proc, "127.0.0.2")).toEqual({ error: "CONNECT answered 403" });
     const readyz = await fetch(`http://127.0.0.1:${proc.gateway.metricsPort}/readyz`);
     expect(readyz.status).toBe(503);
+    const metrics = await (
+      await fetch(`http://127.0.0.1:${proc.gateway.metricsPort}/metrics`)
+    ).text();
+    expect(metrics).toContain(
+      'ringfence_gateway_decisions_total{action="deny",kind="connection"} 1',
+    );
+    expect(metrics).toContain("ringfence_gateway_bundle_version 0");
     await proc.stop();
   });
 });
