@@ -12,5 +12,6 @@ export const COMMANDS: Readonly<Record<string, Loader>> = {
   simulate: () => import("./simulate.ts"),
   inspect: () => import("./inspect.ts"),
   "dlp-scan": () => import("./dlp-scan.ts"),
+  policy: () => import("./policy.ts"),
   import: () => import("./import.ts"),
 };
