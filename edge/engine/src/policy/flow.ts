@@ -11,7 +11,12 @@ export interface Flow {
   readonly dstPort: number;
   /** TLS server name indication. */
   readonly sni?: string;
-  /** Request path (with query), already normalised by the enforcer; proxy mode only. */
+  /**
+   * Request path (with query); proxy mode only. GAP(path-normalisation): the engine compares
+   * it as given, so the enforcer must pass it with dot segments removed and unreserved
+   * percent-escapes decoded, or a deny on a path-style bucket could be sidestepped with
+   * `/corp%2Ddata/`. A shared normaliser in the engine would remove this duty.
+   */
   readonly path?: string;
   readonly method?: string;
 }

@@ -17,6 +17,10 @@ function form(name: string, host: string, pathPrefix: string | null = null): Hos
 }
 
 /**
+ * GAP(partitions): only the aws partition's amazonaws.com names are generated; China
+ * (amazonaws.com.cn), access points, Object Lambda and S3 Express directory buckets are not.
+ * Adding them is a matter of more forms here once a policy can name the partition.
+ *
  * Every host form that reaches an S3 bucket in its region: virtual-hosted (global and
  * regional), the legacy dash-region form, dual-stack, FIPS, Transfer Acceleration, PrivateLink
  * interface endpoints, and the path-style forms where the bucket is the first path segment.
@@ -56,7 +60,11 @@ export function s3Forms(
   return forms;
 }
 
-/** The public and Private Link hosts of an Azure storage account's endpoints. */
+/**
+ * The public and Private Link hosts of an Azure storage account's endpoints.
+ * GAP(sovereign-clouds): only core.windows.net; Azure China and US Government suffixes need
+ * a cloud field on the service object.
+ */
 export function azureStorageForms(account: string, endpoints: readonly string[]): HostForm[] {
   const chosen = AZURE_ENDPOINTS.filter((endpoint) => endpoints.includes(endpoint));
   return chosen.flatMap((endpoint) => [
