@@ -221,7 +221,8 @@ type LoadResult = { requests: number; rps: number; p50: number; p99: number };
 async function load(open: () => Promise<tls.TLSSocket>, ratePerSec = 0): Promise<LoadResult> {
   const sockets = await Promise.all(Array.from({ length: CONCURRENCY }, open));
   const latencies: number[] = [];
-  const deadline = performance.now() + PHASE_MS;
+  const started = performance.now();
+  const deadline = started + PHASE_MS;
   const interval = ratePerSec > 0 ? (1000 * CONCURRENCY) / ratePerSec : 0;
   await Promise.all(
     sockets.map(async (socket, i) => {
@@ -236,13 +237,14 @@ async function load(open: () => Promise<tls.TLSSocket>, ratePerSec = 0): Promise
       }
     }),
   );
+  const elapsedSec = (performance.now() - started) / 1000;
   for (const socket of sockets) socket.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return {
     requests: latencies.length,
-    rps: latencies.length / (PHASE_MS / 1000),
+    rps: latencies.length / elapsedSec,
     p50: at(0.5),
     p99: at(0.99),
   };
