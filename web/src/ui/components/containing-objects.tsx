@@ -1,0 +1,39 @@
+"use client";
+
+import Link from "next/link";
+import { useHasApi, useOrgId, useOrgList } from "../hooks.ts";
+import { objectSelects } from "../selector.ts";
+import type { AddressObject, Asset } from "../types.ts";
+import { Empty, ErrorBox, Loading } from "./feedback.tsx";
+
+/** The draft's dynamic address objects whose selector (and scope) take in this asset. */
+export function ContainingObjects({ asset }: { asset: Asset }) {
+  if (!useHasApi("/api/v1/orgs/{orgId}/objects")) {
+    return <Empty title="Address objects are not served by this deployment yet." />;
+  }
+  return <Containing asset={asset} />;
+}
+
+function Containing({ asset }: { asset: Asset }) {
+  const orgId = useOrgId();
+  const objects = useOrgList<AddressObject>("objects");
+  if (objects.isPending) return <Loading what="address objects" />;
+  if (objects.error) return <ErrorBox error={objects.error} />;
+  const containing = objects.data.items.filter((o) => objectSelects(o, asset));
+  if (containing.length === 0)
+    return <Empty title="No dynamic address object selects this asset." />;
+  return (
+    <ul className="flex flex-wrap gap-2">
+      {containing.map((o) => (
+        <li key={o.id}>
+          <Link
+            href={`/orgs/${orgId}/objects/${encodeURIComponent(o.id)}`}
+            className="rounded bg-sky-100 px-2 py-0.5 font-mono text-sm text-sky-900 dark:bg-sky-900 dark:text-sky-100"
+          >
+            {o.id}
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}

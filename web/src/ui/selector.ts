@@ -1,0 +1,57 @@
+import type { AddressObject, Asset } from "@ringfence/engine/documents";
+import { evaluateSelector, parseSelector, SelectorSyntaxError } from "@ringfence/engine/selector";
+
+/** A selector's parse outcome for the editor: ok, or the error and where it is. */
+export type SelectorCheck =
+  | { ok: true }
+  | { ok: false; message: string; offset: number; line: number; column: number };
+
+/**
+ * Parses a selector with the engine's own parser, so the editor marks exactly the position the
+ * server would refuse, without a round trip per keystroke.
+ */
+export function checkSelector(source: string): SelectorCheck {
+  try {
+    parseSelector(source);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof SelectorSyntaxError) {
+      const { offset, line, column, expected, found } = error;
+      return {
+        ok: false,
+        message: `expected ${expected} but found ${found}`,
+        offset,
+        line,
+        column,
+      };
+    }
+    return { ok: false, message: String(error), offset: 0, line: 1, column: 1 };
+  }
+}
+
+type Scope = Extract<AddressObject, { kind: "dynamic" }>["scope"];
+
+function inScope(asset: Asset, scope: Scope): boolean {
+  if (!scope) return true;
+  if (scope.accounts && !scope.accounts.includes(asset.account)) return false;
+  if (scope.regions && !scope.regions.includes(asset.region)) return false;
+  if (scope.vpcs) {
+    const vpc = asset.attributes.vpc ?? asset.attributes.vnet;
+    const values = Array.isArray(vpc) ? vpc : vpc ? [vpc] : [];
+    if (!values.some((v) => scope.vpcs?.includes(v))) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether a dynamic object selects the asset, judged locally by the engine's evaluator. Other
+ * kinds are resolved by address on the server and answer null ("not judged here").
+ */
+export function objectSelects(object: AddressObject, asset: Asset): boolean | null {
+  if (object.kind !== "dynamic") return null;
+  try {
+    return inScope(asset, object.scope) && evaluateSelector(parseSelector(object.selector), asset);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,224 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { DEMO_OWNER_EMAIL } from "@ringfence/db";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  buildConsole,
+  DEMO_PASSWORD,
+  launchBrowser,
+  type RunningServer,
+  removeDir,
+  seededDataDir,
+  startConsole,
+} from "./harness.ts";
+import { WatchedPage } from "./watched-page.ts";
+
+let root = "";
+let server: RunningServer | undefined;
+let context: BrowserContext | undefined;
+let watched: WatchedPage;
+let page: Page;
+let orgPath = "";
+
+beforeAll(async () => {
+  await buildConsole();
+  const seeded = await seededDataDir();
+  root = seeded.root;
+  server = await startConsole(seeded.dataDir);
+  context = await launchBrowser(root, server.url);
+  watched = await WatchedPage.open(context);
+  page = watched.page;
+}, 900_000);
+
+afterAll(async () => {
+  await context?.close();
+  await server?.stop();
+  if (root) await removeDir(root);
+});
+
+const url = (path: string) => `${server?.url}${path}`;
+
+async function signIn(email: string, password: string) {
+  await page.goto(url("/sign-in"));
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  // Submitting with Enter proves the form works from the keyboard.
+  await page.getByLabel("Password").press("Enter");
+  await page.waitForURL(/\/orgs\/[^/]+$/);
+}
+
+async function go(section: string) {
+  await page
+    .getByRole("navigation", { name: "Sections" })
+    .getByRole("link", { name: section })
+    .click();
+  await page.waitForLoadState("networkidle");
+}
+
+describe("the console over the running product", () => {
+  it("signs up a new user who creates an organisation", async () => {
+    await page.goto(url("/sign-up"));
+    await watched.shot("sign-up");
+    await page.getByLabel("Name").fill("Grace Analyst");
+    await page.getByLabel("Email").fill("grace@example.test");
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await page.waitForURL(/\/orgs\/new$/);
+    await watched.shot("org-new");
+
+    await page.getByLabel("Name").fill("Grace Labs");
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.waitForURL(/\/orgs\/[^/]+$/);
+    await expect(page.getByRole("heading", { name: "Grace Labs" }).isVisible()).resolves.toBe(true);
+    await watched.shot("overview-empty");
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/sign-in$/);
+    await watched.shot("sign-in");
+  });
+
+  it("signs the demo owner in with the keyboard and shows Acme Corp", async () => {
+    await signIn(DEMO_OWNER_EMAIL, DEMO_PASSWORD);
+    orgPath = new URL(page.url()).pathname;
+    await page.getByRole("heading", { name: "Acme Corp" }).waitFor();
+    const switcher = page.getByLabel("Organisation");
+    expect(await switcher.locator("option").allTextContents()).toContain("Acme Corp (owner)");
+  });
+
+  it("onboards an AWS account with a generated ExternalId and explains a bad id", async () => {
+    await go("Cloud accounts");
+    await watched.shot("accounts-empty");
+    await page.getByRole("link", { name: "Onboard an account" }).first().click();
+    await page.getByLabel("Display name").fill("Production");
+    await page.getByLabel("AWS account id").fill("12345");
+    watched.expectFailure("/accounts", 400);
+    await page.getByRole("button", { name: "Continue" }).click();
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/12 digits/);
+    expect(await page.getByTestId("request-id").textContent()).toMatch(/\S+/);
+    await watched.shot("onboard-aws-error");
+
+    await page.getByLabel("AWS account id").fill("111122223333");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL(/\/accounts\/[^/?]+\?new=1$/);
+    const externalId = await page.getByTestId("aws-externalid").textContent();
+    expect(externalId).toMatch(/^rf-[0-9a-f]{32}$/);
+    expect(await page.getByTestId("aws-role-arn").textContent()).toBe(
+      "arn:aws:iam::111122223333:role/RingfenceReadOnly",
+    );
+    await page.getByRole("button", { name: "Verify role" }).click();
+    await page.getByRole("cell", { name: "manual" }).waitFor();
+    await watched.shot("account-aws");
+  });
+
+  it("imports CLI exports into an offline account and lists the diff", async () => {
+    await page.goto(url(`${orgPath}/accounts/new`));
+    await page.getByLabel("Offline import").check();
+    await watched.shot("onboard-offline");
+    await page.getByLabel("Display name").fill("Acme exports");
+    await page.getByLabel("Account, subscription or project id").fill("111122223333");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL(/\/accounts\/[^/?]+\?new=1$/);
+
+    const file = await readFile(join(import.meta.dirname, "fixtures", "acme-inventory.json"));
+    await page.getByLabel(/Cloud CLI exports/).setInputFiles({
+      name: "acme-inventory.json",
+      mimeType: "application/json",
+      buffer: file,
+    });
+    await page.getByRole("button", { name: /Import 1 file/ }).click();
+    const result = page.getByTestId("import-result");
+    await result.waitFor();
+    expect(await result.textContent()).toMatch(/4\s*added/);
+    await watched.shot("account-import");
+  });
+
+  it("filters and searches the inventory and opens an asset", async () => {
+    await go("Inventory");
+    const count = page.getByTestId("asset-count");
+    await expect(count.textContent()).resolves.toBe("4 of 4 assets");
+    await page.getByLabel("Tag").fill("Role=web");
+    await expect(count.textContent()).resolves.toBe("2 of 4 assets");
+    await page.getByLabel("Region").selectOption("us-east-1");
+    await page.getByLabel("Search").fill("10.0.2.11");
+    await expect(count.textContent()).resolves.toBe("1 of 4 assets");
+    await watched.shot("inventory-filtered");
+
+    await page.getByRole("link", { name: "web-2" }).click();
+    await page.getByRole("heading", { name: "web-2" }).waitFor();
+    await page.getByRole("cell", { name: "imds.http_tokens" }).waitFor();
+    expect(await page.getByRole("cell", { name: "Env" }).count()).toBe(1);
+    await watched.shot("asset");
+  });
+
+  it("shows posture findings with their generated fixes", async () => {
+    await go("Posture");
+    await page.getByText("imds_v1_allowed").waitFor();
+    await page.getByText("bucket_bypasses_gateway").waitFor();
+    await page.getByText(/Generated fix \(aws-metadata-options\)/).click();
+    await page.getByText(/"HttpTokens": "required"/).waitFor();
+    await watched.shot("posture");
+  });
+
+  it("invites a member, creates and revokes an API key shown once", async () => {
+    await go("Members");
+    await page.getByLabel("Email").fill("ops@example.test");
+    await page.getByLabel("Role", { exact: true }).selectOption("editor");
+    await page.getByRole("button", { name: "Invite" }).click();
+    await page.getByTestId("shown-once").waitFor();
+    await page.getByRole("cell", { name: "ops@example.test" }).waitFor();
+    await watched.shot("members");
+
+    await go("API keys");
+    await page.getByLabel("Name").fill("ci");
+    await page.getByLabel("Scope").selectOption("write");
+    await page.getByRole("button", { name: "Create key" }).click();
+    expect(await page.getByTestId("shown-once").textContent()).toMatch(/^rfk_/);
+    await page.getByRole("button", { name: "Revoke" }).click();
+    await page.getByText("revoked").waitFor();
+    await watched.shot("api-keys");
+  });
+
+  it("registers an enforcer and offers the organisation CA", async () => {
+    await go("Enforcers");
+    await page.getByLabel("Enforcer name").fill("vpc-a-gateway");
+    await page.getByRole("button", { name: "Create registration token" }).click();
+    const command = await page.getByTestId("install-command").textContent();
+    const token = await page.getByTestId("shown-once").textContent();
+    expect(command).toContain(token ?? "missing");
+    const download = page.getByRole("link", { name: "Download ringfence-ca.pem" });
+    expect(decodeURIComponent((await download.getAttribute("href")) ?? "")).toContain(
+      "-----BEGIN CERTIFICATE-----",
+    );
+    await watched.shot("enforcers");
+  });
+
+  it("records every change in the audit log", async () => {
+    await go("Audit log");
+    await page
+      .getByRole("cell", { name: /api_key/ })
+      .first()
+      .waitFor();
+    expect(await page.locator("tbody tr").count()).toBeGreaterThan(3);
+    await watched.shot("audit-log");
+  });
+
+  it("switches to the dark theme and fits a phone screen", async () => {
+    await go("Overview");
+    await page.getByRole("button", { name: "Switch to dark theme" }).click();
+    expect(await page.locator("html").getAttribute("data-theme")).toBe("dark");
+    await watched.shot("overview-dark");
+    await go("Inventory");
+    await watched.shot("inventory-dark");
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole("button", { name: "Menu" }).click();
+    await watched.shot("mobile-menu");
+  });
+
+  it("logged no console error on any page", () => {
+    expect(watched.errors).toEqual([]);
+  });
+});
