@@ -18,6 +18,7 @@ async function readBody(request: IncomingMessage): Promise<string> {
 export async function startHttpReceiver(
   path: string,
   handle: (request: IncomingMessage, body: string) => { status: number; body?: string },
+  delayMs = 0,
 ): Promise<HttpReceiver> {
   const state = { failing: false };
   const server: Server = createServer((request, response: ServerResponse) => {
@@ -25,8 +26,11 @@ export async function startHttpReceiver(
       (body) => {
         if (state.failing) return reply(response, 503, "failing on purpose");
         if (request.method !== "POST" || request.url !== path) return reply(response, 404, "");
-        const answer = handle(request, body);
-        reply(response, answer.status, answer.body ?? "");
+        // The delay keeps requests in flight long enough for a test to kill the sender mid-send.
+        setTimeout(() => {
+          const answer = handle(request, body);
+          reply(response, answer.status, answer.body ?? "");
+        }, delayMs);
       },
       () => reply(response, 400, "unreadable body"),
     );

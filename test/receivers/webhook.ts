@@ -38,30 +38,36 @@ export function verifyStandardWebhook(
 export async function startWebhookReceiver(options: {
   secret: string;
   toleranceSeconds?: number;
+  /** Answers after this long, so a test can kill the sender mid-request. */
+  delayMs?: number;
 }): Promise<WebhookReceiver> {
   const collector = new Collector();
-  const receiver = await startHttpReceiver("/hooks/ringfence", (request, body) => {
-    const header = (name: string) => {
-      const value = request.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
-    const problem = verifyStandardWebhook(
-      options.secret,
-      {
-        id: header("webhook-id"),
-        timestamp: header("webhook-timestamp"),
-        signature: header("webhook-signature"),
-      },
-      body,
-      options.toleranceSeconds ?? 300,
-    );
-    if (problem) {
-      collector.reject(problem);
-      return { status: 401, body: problem };
-    }
-    const message = JSON.parse(body) as { data: Record<string, unknown>[] };
-    for (const event of message.data) collector.add(event);
-    return { status: 204 };
-  });
+  const receiver = await startHttpReceiver(
+    "/hooks/ringfence",
+    (request, body) => {
+      const header = (name: string) => {
+        const value = request.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      };
+      const problem = verifyStandardWebhook(
+        options.secret,
+        {
+          id: header("webhook-id"),
+          timestamp: header("webhook-timestamp"),
+          signature: header("webhook-signature"),
+        },
+        body,
+        options.toleranceSeconds ?? 300,
+      );
+      if (problem) {
+        collector.reject(problem);
+        return { status: 401, body: problem };
+      }
+      const message = JSON.parse(body) as { data: Record<string, unknown>[] };
+      for (const event of message.data) collector.add(event);
+      return { status: 204 };
+    },
+    options.delayMs,
+  );
   return Object.assign(receiver, { collector });
 }

@@ -26,8 +26,11 @@ export function tableResolver(table: Record<string, string[]> = TEST_NAMES) {
 }
 
 /** A report runtime with a fresh key, the table resolver and loopback allowlisted. */
-export async function testRuntime(table?: Record<string, string[]>): Promise<ReportRuntime> {
-  const kek = await importKek(crypto.getRandomValues(new Uint8Array(32)));
+export async function testRuntime(
+  table?: Record<string, string[]>,
+  kekBytes: Uint8Array<ArrayBuffer> = crypto.getRandomValues(new Uint8Array(32)),
+): Promise<ReportRuntime> {
+  const kek = await importKek(kekBytes);
   return {
     kek,
     resolver: tableResolver(table),
