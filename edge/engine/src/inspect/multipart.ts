@@ -17,13 +17,29 @@ function dispositionParam(header: string, key: string): string | undefined {
   return match ? (match[1] ?? match[2] ?? "").trim() : undefined;
 }
 
+/*
+ * A part may declare its own charset. The ones a browser form produces are UTF-8 and the
+ * Latin-1 family; anything else (UTF-7, UTF-16/32, Shift-JIS, EUC) decodes differently in the
+ * application than in the WAF, which is how markup such as `+ADw-script+AD4-` slips past.
+ */
+const PART_CHARSETS = new Set(["utf-8", "us-ascii", "iso-8859-1", "iso-8859-15", "windows-1252"]);
+
+function checkPartCharset(contentType: string, found: Detection[]): void {
+  const charset = dispositionParam(contentType, "charset")?.toLowerCase();
+  if (charset !== undefined && !PART_CHARSETS.has(charset)) {
+    found.push(partAnomaly("protocol-multipart-charset", `charset=${charset}`));
+  }
+}
+
 function readPart(part: string, index: number, found: Detection[]): Field[] {
-  const split = part.indexOf("\r\n\r\n");
-  const head = split < 0 ? part : part.slice(0, split);
-  const content = split < 0 ? "" : part.slice(split + 4).replace(/\r\n$/, "");
+  // Browsers send CRLF, but many clients and the servers that parse their bodies accept bare
+  // LF as well; treating LF-only parts as one long header line flagged ordinary uploads.
+  const blank = /\r?\n\r?\n/.exec(part);
+  const head = blank ? part.slice(0, blank.index) : part;
+  const content = blank ? part.slice(blank.index + blank[0].length).replace(/\r?\n$/, "") : "";
   const fields: Field[] = [];
   let name = `part${index}`;
-  for (const line of head.split("\r\n").filter((l) => l !== "")) {
+  for (const line of head.split(/\r?\n/).filter((l) => l !== "")) {
     // Part headers outside printable ASCII are how parser differentials are usually started.
     if (/[^\x20-\x7e\t]/.test(line)) found.push(partAnomaly("protocol-multipart-header", line));
     const colon = line.indexOf(":");
@@ -35,6 +51,7 @@ function readPart(part: string, index: number, found: Detection[]): Field[] {
       name: headerName,
       value,
     });
+    if (headerName === "content-type") checkPartCharset(value, found);
     if (headerName !== "content-disposition") continue;
     name = dispositionParam(value, "name") ?? name;
     const filename = dispositionParam(value, "filename");
@@ -60,7 +77,8 @@ export function parseMultipart(
   const delimiter = `--${boundary}`;
   const pieces = text.split(delimiter);
   const last = pieces[pieces.length - 1] ?? "";
-  if (pieces.length < 3 || !last.startsWith("--")) {
+  // A body made of the closing delimiter alone is an empty form, which is well formed.
+  if (pieces.length < 2 || !last.startsWith("--")) {
     found.push(partAnomaly("protocol-multipart-unterminated", "missing closing boundary"));
   }
   const fields: Field[] = [];

@@ -83,7 +83,7 @@ function runFieldRules(
     const cache = new Map<string, string>();
     for (const rule of rules) {
       if (!rule.kinds.includes(field.kind)) continue;
-      const evidence = rule.match(transformed(field, rule, cache), field);
+      const evidence = rule.match(transformed(field, rule, cache), field, model);
       if (evidence === undefined) continue;
       found.push({
         id: rule.id,

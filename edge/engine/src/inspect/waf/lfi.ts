@@ -7,6 +7,12 @@ const SENSITIVE_FILES =
   /(?:^|[\\/\s="'])(?:etc[\\/](?:passwd|shadow|group|hosts|issue|motd|crontab|sudoers|fstab|mtab|resolv\.conf|ssh[\\/]|nginx[\\/]|apache2?[\\/]|httpd[\\/]|mysql[\\/]|environment|profile|security[\\/]|ld\.so\.preload|inittab|master\.passwd|hostname|network[\\/]interfaces|redhat-release|debian_version|os-release|apt[\\/]sources\.list|pam\.d|aliases)|proc[\\/](?:self|\d+)[\\/](?:environ|cmdline|fd|maps|mem|status|cwd|exe|root|mounts)|proc[\\/](?:version|cpuinfo|meminfo|net[\\/])|var[\\/]log[\\/]|var[\\/]run[\\/]secrets|root[\\/]\.|home[\\/][^\\/]+[\\/]\.|boot\.ini|win\.ini|system\.ini|windows[\\/](?:system32|win\.ini|repair)|winnt[\\/]|system32[\\/]|inetpub[\\/]|\.ssh[\\/](?:id_\w+|authorized_keys|known_hosts)|id_rsa|id_dsa|id_ecdsa|id_ed25519|\.bash_history|\.bashrc|\.profile|\.htpasswd|\.htaccess|web\.config|wp-config\.php|config\.inc\.php|localsettings\.php|\.env\b|\.git[\\/](?:config|head|index)|\.svn[\\/]|\.aws[\\/]credentials|\.kube[\\/]config|\.docker[\\/]config\.json|\.npmrc|\.pypirc|\.netrc|\.pgpass|\.my\.cnf|\.mysql_history|\.claude[\\/]|\.cursor[\\/]|\.vscode[\\/]|\.idea[\\/]|\.ds_store|\.npmrc|\.yarnrc|\.gitconfig)/i;
 const RESTRICTED_PATH =
   /(?:^|\/)(?:\.git|\.svn|\.hg|\.bzr|\.env|\.htaccess|\.htpasswd|\.aws|\.ssh|\.kube|\.docker|\.claude|\.cursor|\.vscode|\.idea|\.ds_store|\.npmrc|\.bash_history|\.well-known\/security\.txt\.bak|web\.config|wp-config\.php|composer\.(?:json|lock)|package(?:-lock)?\.json|yarn\.lock|\.DS_Store|\.user\.ini|\.travis\.yml|\.gitlab-ci\.yml|Dockerfile|docker-compose\.ya?ml|\.terraform|terraform\.tfstate|id_rsa|\.mcp\.json|mcp\.json)(?:\/|$)/i;
+/*
+ * A path segment that starts with a dot names a hidden file or folder: editor, agent and tool
+ * settings (.vscode, .codex, .aider and every new one), credentials and repositories. Web
+ * servers publish none of them on purpose, except the registered `.well-known` folder.
+ */
+const HIDDEN_SEGMENT = /\/\.(?!well-known(?:\/|$))[\w-][^/]*(?=\/|$)/i;
 const RFI_PARAM =
   /^(?:include|inc|require|file|page|template|tpl|doc|document|folder|root|dir|load|module|layout|conf|config|lang|language|theme|pg|read|mod)$/i;
 
@@ -72,7 +78,7 @@ export const lfiRules: WafRule[] = [
     description: "requests for source-control, secret and tool configuration files",
     kinds: ["path"],
     transforms: [],
-    match: (value) => RESTRICTED_PATH.exec(value)?.[0],
+    match: (value) => RESTRICTED_PATH.exec(value)?.[0] ?? HIDDEN_SEGMENT.exec(value)?.[0],
   },
   {
     id: "rfi-remote-include",

@@ -1,4 +1,4 @@
-import type { Field, FieldKind } from "../fields.ts";
+import type { Field, FieldKind, RequestModel } from "../fields.ts";
 import type { Transform } from "../transforms.ts";
 import type { Category, Severity } from "../types.ts";
 
@@ -9,6 +9,8 @@ export type Paranoia = 1 | 2 | 3 | 4;
  * One WAF rule. `match` gets the field value after `transforms` and returns the evidence of a
  * hit or undefined. Rules are code rather than regex lists because tokenizers and small
  * heuristics judge structure (is this a tautology? a tag with a handler?) that lists cannot.
+ * The request model is passed for the few rules that weigh a field against the request around
+ * it (a session id is only suspicious when the request came from another site).
  */
 export interface WafRule {
   id: string;
@@ -18,7 +20,7 @@ export interface WafRule {
   description: string;
   kinds: readonly FieldKind[];
   transforms: readonly Transform[];
-  match: (value: string, field: Field) => string | undefined;
+  match: (value: string, field: Field, model: RequestModel) => string | undefined;
 }
 
 /** The field kinds that carry attacker data in nearly every rule. */

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { compileProfiles, defaultProfiles, inspectRequest } from "../../src/inspect/index.ts";
+import { request } from "./helpers.ts";
+
+const compiled = compileProfiles(defaultProfiles());
+
+function ids(method: string, target: string, headers: [string, string][] = [], body = "") {
+  return inspectRequest(compiled, request(method, target, headers, body)).detections.map(
+    (d) => d.id,
+  );
+}
+
+function multipart(parts: string[]): [[string, string][], string] {
+  const body = `${parts.map((p) => `--XyZ\n${p}\n`).join("")}--XyZ--\n`;
+  return [[["Content-Type", "multipart/form-data; boundary=XyZ"]], body];
+}
+
+describe("session fixation judged by where the request came from", () => {
+  it.each(["next-auth.session-token", "koa:sess", "cfsid", "_rails_session", "meteor_login_token"])(
+    "flags the session argument %s linked from another site",
+    (name) => {
+      const found = ids("GET", `/login?${name}=abc123`, [["Referer", "https://evil.example/"]]);
+      expect(found).toContain("session-id-in-args");
+    },
+  );
+
+  it("lets the application's own links carry a session id", () => {
+    const found = ids("GET", "/login?jsessionid=abc123", [["Referer", "http://app.example/a"]]);
+    expect(found).toEqual([]);
+  });
+});
+
+describe("multipart parts", () => {
+  it("accepts parts separated by bare LF, with and without part headers", () => {
+    const [headers, body] = multipart([
+      'Content-Disposition: form-data; name="a"\nContent-Type: text/plain; charset=utf-8\n\none',
+      'Content-Disposition: form-data; name="b"\n\ntwo',
+    ]);
+    expect(ids("POST", "/upload", headers, body)).toEqual([]);
+  });
+
+  it("flags a part declaring UTF-7, which hides markup from a UTF-8 reader", () => {
+    const [headers, body] = multipart([
+      'Content-Disposition: form-data; name="a"\nContent-Type: text/plain; CHARSET = UTF-7\n\n+ADw-',
+    ]);
+    expect(ids("POST", "/upload", headers, body)).toContain("protocol-multipart-charset");
+  });
+});
+
+describe("hidden files in the path", () => {
+  it.each(["/.codex/config.toml", "/.n8n/config", "/app/.aider/chat"])("flags %s", (path) => {
+    expect(ids("GET", path)).toContain("lfi-restricted-path");
+  });
+
+  it("allows the registered .well-known folder", () => {
+    expect(ids("GET", "/.well-known/openid-configuration")).toEqual([]);
+  });
+});
