@@ -1,3 +1,7 @@
+import { execFile, execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PolicyHolder } from "../src/engine/policy.ts";
 import { rulesPolicy, startTestGateway } from "./helpers.ts";
@@ -102,5 +106,36 @@ describe("proxy mode", () => {
     const result = await via("127.0.0.3", { ca: pki.orgCa.certPem, hostHeader: "other.test" });
     expect(result).toMatchObject({ status: 421 });
     expect(gateway.events.at(-1)?.detections?.[0]?.id).toBe("gateway.domain-fronting");
+  });
+});
+
+function hasCurl(): boolean {
+  try {
+    execFileSync("curl", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** curl through the gateway from `source`; the environment is emptied so no proxy variable leaks in. */
+function curl(source: string, caPem: string): Promise<string> {
+  const caFile = path.join(mkdtempSync(path.join(os.tmpdir(), "rf-curl-")), "ca.pem");
+  writeFileSync(caFile, caPem);
+  const args = ["-sS", "--max-time", "10", "--proxy", `http://127.0.0.1:${gateway.proxyPort}`];
+  args.push("--interface", source, "--cacert", caFile, "-w", " %{http_code}");
+  args.push(`https://api.test:${upstream.port}/curl`);
+  return new Promise((resolve) => {
+    execFile("curl", args, { env: { PATH: process.env.PATH ?? "" } }, (_error, stdout, stderr) =>
+      resolve(`${stdout}${stderr}`),
+    );
+  });
+}
+
+describe.skipIf(!hasCurl())("curl --proxy (skipped when curl is not installed)", () => {
+  it("reaches the upstream in forwarding and proxy mode and is refused from other sources", async () => {
+    expect(await curl("127.0.0.2", pki.upstreamCa.certPem)).toMatch(/"url":"\/curl".* 200$/);
+    expect(await curl("127.0.0.3", pki.orgCa.certPem)).toMatch(/"url":"\/curl".* 200$/);
+    expect(await curl("127.0.0.4", pki.upstreamCa.certPem)).toContain("403");
   });
 });
