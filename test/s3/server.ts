@@ -94,12 +94,23 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** Waits for the socket to drain or close, removing both listeners either way. */
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done).off("close", done);
+      resolve();
+    };
+    res.on("drain", done).on("close", done);
+  });
+}
+
 /** Streams the object in 16 KiB writes, honouring back-pressure, so a cut-off is observable. */
 async function streamObject(res: ServerResponse, body: Uint8Array): Promise<void> {
   res.writeHead(200, { "content-type": "text/csv", "content-length": String(body.length) });
   for (let offset = 0; offset < body.length && !res.destroyed; offset += 16_384) {
     const more = res.write(body.subarray(offset, offset + 16_384));
-    if (!more) await new Promise((resolve) => res.once("drain", resolve).once("close", resolve));
+    if (!more) await drainOrClose(res);
   }
   res.end();
 }

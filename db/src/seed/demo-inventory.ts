@@ -190,8 +190,10 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The sync scope discovery records for an asset, so a later import replaces seeded rows. */
 function scopeOf(asset: DemoAsset): string {
-  return asset.kind === "bucket" ? "s3" : `region:${asset.region}`;
+  if (asset.provider === "aws") return asset.kind === "bucket" ? "s3" : `region:${asset.region}`;
+  return `kind:${asset.kind}`;
 }
 
 async function upsertAccount(
