@@ -15,7 +15,12 @@ export default defineConfig({
   test: {
     name: "web:pg",
     include: pgUrl
-      ? ["test/api/**/*.test.ts", "test/security/**/*.test.ts"]
+      ? [
+          "test/api/**/*.test.ts",
+          "test/security/**/*.test.ts",
+          "test/enforcers/**/*.test.ts",
+          "test/policy/**/*.test.ts",
+        ]
       : ["test/pg-skipped.test.ts"],
     environment: "node",
     testTimeout: 60_000,

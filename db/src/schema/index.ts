@@ -11,5 +11,6 @@ export * from "./invitations.ts";
 export * from "./login-attempts.ts";
 export * from "./memberships.ts";
 export * from "./organizations.ts";
+export * from "./policy.ts";
 export * from "./sessions.ts";
 export * from "./users.ts";

@@ -1,6 +1,6 @@
-import { openDatabase } from "@ringfence/db";
-import { createApp } from "./app.ts";
+import type { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
+import { startControlPlane } from "./start.ts";
 
 type App = ReturnType<typeof createApp>;
 
@@ -9,9 +9,8 @@ type App = ReturnType<typeof createApp>;
 const holder = globalThis as typeof globalThis & { __ringfenceApp?: Promise<App> };
 
 async function build(): Promise<App> {
-  const config = loadConfig();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  return createApp({ db: database.db, config });
+  const { app } = await startControlPlane({ config: loadConfig(), env: process.env });
+  return app;
 }
 
 /** The process-wide control-plane app behind the Next.js route handler. */

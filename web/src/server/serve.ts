@@ -1,9 +1,9 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
-import { openDatabase, type RingfenceDatabase } from "@ringfence/db";
-import { createApp } from "./app.ts";
+import type { RingfenceDatabase } from "@ringfence/db";
 import { loadConfig, type ServerConfig } from "./config.ts";
+import { startControlPlane } from "./start.ts";
 
 export interface ServeOptions {
   /** Default 127.0.0.1; nothing listens beyond loopback unless asked to. */
@@ -11,6 +11,10 @@ export interface ServeOptions {
   /** Default 0: any free port; the ready line says which. */
   port?: number;
   config?: ServerConfig;
+  /** Where the key-encryption key and discovery settings are read; default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Background jobs; default on. */
+  jobs?: boolean;
 }
 
 export interface RunningControlPlane {
@@ -25,8 +29,11 @@ export interface RunningControlPlane {
  */
 export async function serveControlPlane(options: ServeOptions = {}): Promise<RunningControlPlane> {
   const config = options.config ?? loadConfig();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  const app = createApp({ db: database.db, config });
+  const { app, database, stop } = await startControlPlane({
+    config,
+    env: options.env ?? process.env,
+    ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
+  });
   const host = options.host ?? "127.0.0.1";
 
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
@@ -40,7 +47,7 @@ export async function serveControlPlane(options: ServeOptions = {}): Promise<Run
 
   const close = async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await database.close();
+    await stop();
   };
   return { url, database, close };
 }

@@ -54,7 +54,7 @@ function ringfence(...args: string[]): Promise<{ code: number; stdout: string; s
     execFile(
       tsx,
       ["src/main.ts", "policy", ...args],
-      { cwd: cliRoot, env },
+      { cwd: cliRoot, env: { ...process.env, ...env } },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === "number" ? error.code : error ? -1 : 0;
         resolve({ code, stdout, stderr });

@@ -2,29 +2,13 @@ import { cloudAccounts } from "@ringfence/db";
 import type { Asset } from "@ringfence/engine/documents";
 import { applyDiscovery } from "../../src/server/discovery/sync/index.ts";
 import { assetScope } from "../../src/server/discovery/types.ts";
-import { routers } from "../../src/server/routes/index.ts";
-import { deployRouters } from "../../src/server/routes/policy.ts";
-import { prepareEnforcement } from "../../src/server/services/enforcers/http.ts";
 import { startTestApp, type TestServer } from "../support/app.ts";
 import { call } from "../support/client.ts";
 import { createOrg, signUpUser, type TestUser } from "../support/world.ts";
 
-/**
- * The API with Deploy's routers mounted and the enforcement runtime prepared (publishing
- * signs bundles), on the same PGlite/PostgreSQL choice as every API suite.
- */
-// FIXME(deploy): routes/index.ts (Foundation) does not spread deployRouters yet, so the test
-// adds them here; once it does, the `includes` check makes this a no-op and it can go.
-export async function startDeployApp(): Promise<TestServer> {
-  for (const router of deployRouters) if (!routers.includes(router)) routers.push(router);
-  const server = await startTestApp();
-  const kek = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
-  await prepareEnforcement({
-    db: server.database.db,
-    env: { RINGFENCE_KEK: kek },
-    dataDir: undefined,
-  });
-  return server;
+/** The API on the same PGlite/PostgreSQL choice as every API suite. */
+export function startDeployApp(): Promise<TestServer> {
+  return startTestApp();
 }
 
 /** An organisation with its owner, ready for policy work. */

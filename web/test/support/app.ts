@@ -2,6 +2,7 @@ import { openDatabase, type RingfenceDatabase } from "@ringfence/db";
 import { createScratchDatabase } from "@ringfence/db/testing";
 import { createApp, loadConfig, type ServerConfig } from "../../src/server/index.ts";
 import type { Logger } from "../../src/server/log.ts";
+import { prepareEnforcement } from "../../src/server/services/enforcers/http.ts";
 
 export type TestApp = ReturnType<typeof createApp>;
 
@@ -39,6 +40,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   } else {
     database = await openDatabase({ inMemory: true });
   }
+
+  // Every test app has the enforcement runtime, as a started control plane does, under a
+  // key-encryption key of its own.
+  const kek = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
+  await prepareEnforcement({ db: database.db, env: { RINGFENCE_KEK: kek }, dataDir: undefined });
 
   const logs: Record<string, unknown>[] = [];
   const app = createApp({ db: database.db, config, logger: memoryLogger(logs) });

@@ -14,4 +14,5 @@ export const COMMANDS: Readonly<Record<string, Loader>> = {
   "dlp-scan": () => import("./dlp-scan.ts"),
   policy: () => import("./policy.ts"),
   import: () => import("./import.ts"),
+  gateway: () => import("./gateway.ts"),
 };

@@ -21,7 +21,7 @@ import { getAccount } from "../services/accounts/get.ts";
 import { listAccounts } from "../services/accounts/list.ts";
 import { importInventory } from "../services/discovery/import.ts";
 import { requestSync } from "../services/discovery/request-sync.ts";
-import { enforcementOf } from "../services/enforcers/http.ts";
+import { enforcementOf, orgEnforcementContext } from "../services/enforcers/http.ts";
 
 const CloudAccount = z
   .object({
@@ -150,5 +150,5 @@ export const accountRoutes = newRouter()
   )
   .openapi(importRoute, async (c) => {
     const input = { accountId: c.req.valid("param").accountId, files: c.req.valid("json").files };
-    return c.json(await importInventory({ ctx: orgContext(c), input }), 200);
+    return c.json(await importInventory({ ctx: orgEnforcementContext(c), input }), 200);
   });

@@ -11,6 +11,7 @@ import { inventoryRoutes } from "./inventory.ts";
 import { invitationRoutes } from "./invitations.ts";
 import { memberRoutes } from "./members.ts";
 import { orgRoutes } from "./orgs.ts";
+import { deployRouters } from "./policy.ts";
 import { postureRoutes } from "./posture.ts";
 
 /**
@@ -30,4 +31,5 @@ export const routers: OpenAPIHono<AppEnv>[] = [
   enforcerRoutes,
   bundleRoutes,
   eventsIngestRoutes,
+  ...deployRouters,
 ];

@@ -1,3 +1,4 @@
+import { deployCases } from "../../policy/security-cases.ts";
 import type { RouteCase } from "../route-case.ts";
 import { apiKeyCases } from "./api-keys.ts";
 import { auditLogCases } from "./audit-log.ts";
@@ -18,4 +19,5 @@ export const routeCases: RouteCase[] = [
   ...auditLogCases,
   ...discoveryCases,
   ...enforcementCases,
+  ...deployCases,
 ];

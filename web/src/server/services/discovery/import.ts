@@ -6,6 +6,8 @@ import { applyDiscovery } from "../../discovery/sync/index.ts";
 import { assetScope } from "../../discovery/types.ts";
 import { AppError, type InvalidField } from "../../errors.ts";
 import { getAccount } from "../accounts/get.ts";
+import type { WithEnforcement } from "../enforcers/runtime.ts";
+import { recompileIfMembershipChanged } from "../publish/recompile.ts";
 
 /** One uploaded file: its name (for error messages) and its text. */
 export interface ImportFile {
@@ -68,7 +70,10 @@ function parseAll(
 export async function importInventory({
   ctx,
   input,
-}: ServiceCall<OrgContext, { accountId: string; files: ImportFile[] }>): Promise<ImportResult> {
+}: ServiceCall<
+  WithEnforcement<OrgContext>,
+  { accountId: string; files: ImportFile[] }
+>): Promise<ImportResult> {
   const account = await getAccount({ ctx, input });
   const { parsed, assets } = parseAll(input.files, account);
   const scopes = [...new Set(assets.map(assetScope))];
@@ -90,6 +95,11 @@ export async function importInventory({
     unchanged: applied.unchanged,
     diff: applied.diff,
   });
+  // A changed inventory may change the members of an object a published rule uses; the
+  // enforcers must then receive a new bundle.
+  if (applied.added + applied.changed + applied.removed > 0) {
+    await recompileIfMembershipChanged({ ctx, input: undefined });
+  }
   return {
     files: parsed,
     added: applied.added,

@@ -1,0 +1,123 @@
+import { lookup } from "node:dns/promises";
+import { openDatabase, type RingfenceDatabase } from "@ringfence/db";
+import { createApp } from "./app.ts";
+import type { ServerConfig } from "./config.ts";
+import { discoveryConnectionsFromEnv } from "./discovery/config.ts";
+import { guardedFetch } from "./discovery/outbound.ts";
+import { type DiscoveryRuntime, enqueueDueSyncs, processNextSync } from "./discovery/sync/index.ts";
+import type { Logger } from "./log.ts";
+import { prepareEnforcement } from "./services/enforcers/http.ts";
+import type { EnforcementRuntime } from "./services/enforcers/runtime.ts";
+import { recompileIfMembershipChanged } from "./services/publish/recompile.ts";
+
+/** A started control plane: the HTTP app, its database and its background jobs. */
+export interface ControlPlane {
+  app: ReturnType<typeof createApp>;
+  database: RingfenceDatabase;
+  /** Stops the background jobs and closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: ServerConfig;
+  env: Record<string, string | undefined>;
+  logger?: Logger;
+  /** Background jobs (discovery schedule and sync); tests that drive jobs themselves turn it off. */
+  jobs?: boolean;
+}
+
+/**
+ * Everything a control-plane process does at startup, in one place for the standalone server
+ * and the Next.js route handler alike: open (and migrate) the database, load the key-encryption
+ * key and prove it opens the stored keys (a wrong key stops the process here, not at the first
+ * bundle), build the app, and start the job loops.
+ */
+export async function startControlPlane(options: StartOptions): Promise<ControlPlane> {
+  const { config, env } = options;
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const enforcement = await prepareEnforcement({
+      db: database.db,
+      env,
+      dataDir: config.databaseUrl ? undefined : config.dataDir,
+    });
+    const app = createApp({
+      db: database.db,
+      config,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    const jobs = options.jobs === false ? undefined : startJobs(database, config, enforcement, env);
+    const stop = async () => {
+      await jobs?.stop();
+      await database.close();
+    };
+    return { app, database, stop };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+const JOB_INTERVAL_MS = 5000;
+
+/**
+ * The discovery loop: queue the syncs whose schedule is due, then work the queue. Rows are
+ * claimed with FOR UPDATE SKIP LOCKED, so several replicas can run this loop side by side.
+ */
+function startJobs(
+  database: RingfenceDatabase,
+  config: ServerConfig,
+  enforcement: EnforcementRuntime,
+  env: Record<string, string | undefined>,
+): { stop(): Promise<void> } {
+  const kek = enforcement.kek;
+  // A sync that changed the inventory may change an object's members: recompile as the system.
+  const recompileFor = async (organizationId: string) => {
+    const ctx = {
+      db: database.db,
+      config,
+      requestId: `sync-${organizationId}`,
+      actor: { type: "system" as const, id: "discovery" },
+      organizationId,
+      role: "owner" as const,
+      enforcement,
+    };
+    await recompileIfMembershipChanged({ ctx, input: undefined });
+  };
+  const allow = (env.RINGFENCE_OUTBOUND_ALLOW ?? "").split(",").filter((entry) => entry !== "");
+  const fetch = guardedFetch({
+    resolver: async (host) => (await lookup(host, { all: true })).map((entry) => entry.address),
+    allow,
+  });
+  const runtime: DiscoveryRuntime = {
+    db: database.db,
+    kek,
+    ...discoveryConnectionsFromEnv(env, fetch),
+    onInventoryChanged: ({ organizationId }) => recompileFor(organizationId),
+  };
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  const tick = async () => {
+    await enqueueDueSyncs(database.db);
+    while (!stopped && (await processNextSync(runtime)) !== undefined) {
+      // Work the queue until it is empty or the process stops.
+    }
+  };
+  const timer = setInterval(() => {
+    running = running.then(tick).catch((error: unknown) => {
+      process.stderr.write(
+        `${JSON.stringify({ level: "error", msg: "job loop failed", error: String(error) })}\n`,
+      );
+    });
+  }, JOB_INTERVAL_MS);
+  timer.unref();
+
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
