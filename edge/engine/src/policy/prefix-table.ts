@@ -34,22 +34,27 @@ export class PrefixTable {
 
   constructor(objects: readonly (readonly IpPrefix[])[]) {
     const interner = new SetInterner();
-    const events4: Event[] = [];
+    const keys4: number[] = [];
     const events6: Event[] = [];
     let count = 0;
     objects.forEach((prefixes, object) => {
       for (const prefix of prefixes) {
+        count++;
+        if (prefix.address.family === 4) {
+          const first = ipv4Number(prefix.address.bytes);
+          const end = first + 2 ** (32 - prefix.length);
+          keys4.push(first * OBJECT_SPAN + object * 2 + 1, end * OBJECT_SPAN + object * 2);
+          continue;
+        }
         const range = prefixRange(prefix);
-        const events = range.family === 4 ? events4 : events6;
-        events.push(
+        events6.push(
           { at: range.first, object, delta: 1 },
           { at: range.last + 1n, object, delta: -1 },
         );
-        count++;
       }
     });
     this.prefixCount = count;
-    this.v4 = sweep(events4, 1, interner);
+    this.v4 = sweep4(Float64Array.from(keys4), objects.length, interner);
     this.v6 = sweep(events6, V6_WORDS, interner);
     [this.setOffsets, this.setData] = interner.pack();
   }
@@ -84,12 +89,7 @@ export class PrefixTable {
   }
 
   private find4(bytes: Uint8Array): number {
-    const value =
-      (((bytes[0] ?? 0) << 24) |
-        ((bytes[1] ?? 0) << 16) |
-        ((bytes[2] ?? 0) << 8) |
-        (bytes[3] ?? 0)) >>>
-      0;
+    const value = ipv4Number(bytes);
     const starts = this.v4.starts;
     let low = 0;
     let high = starts.length - 1;
