@@ -56,3 +56,25 @@ describe("hidden files in the path", () => {
     expect(ids("GET", "/.well-known/openid-configuration")).toEqual([]);
   });
 });
+
+describe("PHP calls hidden by comments, escapes and computed names", () => {
+  it.each([
+    "exec#x\n ('id')",
+    "exec /*c*/ (blah)",
+    '"\\x73y\\x73tem"(ls);',
+    "[system][0](ls);",
+    "$_aB_4c[5]['d'] /*lol*/ (17)",
+    "$" + "{@a}(10)",
+    '(string)"sys"."t"."em" (\'uname\');',
+  ])("flags %s", (payload) => {
+    const found = ids("GET", `/q?x=${encodeURIComponent(payload)}`);
+    expect(found.some((id) => id.startsWith("php-"))).toBe(true);
+  });
+
+  it.each(['this is a "dog" (not a cat)', "the system (our own) works", "$a[]()"])(
+    "lets %s through",
+    (text) => {
+      expect(ids("GET", `/q?x=${encodeURIComponent(text)}`)).toEqual([]);
+    },
+  );
+});
