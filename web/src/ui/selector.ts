@@ -55,3 +55,23 @@ export function objectSelects(object: AddressObject, asset: Asset): boolean | nu
     return false;
   }
 }
+
+/** The assets a selector (with a scope) takes in, by asset id; empty when it does not parse. */
+export function matchingIds(selector: string, scope: Scope, assets: readonly Asset[]): Set<string> {
+  try {
+    const node = parseSelector(selector);
+    return new Set(
+      assets.filter((a) => inScope(a, scope) && evaluateSelector(node, a)).map((a) => a.id),
+    );
+  } catch {
+    return new Set();
+  }
+}
+
+/** What changing `before` into `after` adds to and removes from an object's membership. */
+export function membershipDiff(before: Set<string>, after: Set<string>) {
+  return {
+    added: [...after].filter((id) => !before.has(id)).sort(),
+    removed: [...before].filter((id) => !after.has(id)).sort(),
+  };
+}

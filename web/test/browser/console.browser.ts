@@ -153,6 +153,30 @@ describe("the console over the running product", () => {
     await watched.shot("asset");
   });
 
+  it("marks a selector error at its position and previews the matching assets", async () => {
+    await go("Address objects");
+    const selector = page.getByLabel("Selector");
+    await selector.fill("tag.Role == ");
+    const error = page.getByTestId("selector-error");
+    expect(await error.textContent()).toMatch(/Line 1, column 13: expected/);
+    await watched.shot("object-selector-error");
+
+    await selector.fill('tag.Role == "web" and region == "us-east-1"');
+    await expect(page.getByTestId("preview-count").textContent()).resolves.toBe(
+      "2 of 4 assets match",
+    );
+    const diff = await page.getByTestId("membership-diff").textContent();
+    expect(diff).toContain("i-0web000000000001");
+    expect(diff).toContain("Added by this change (2)");
+    await watched.shot("object-preview");
+  });
+
+  it("shows the policy page with its signed bundles", async () => {
+    await go("Policy");
+    await page.getByRole("heading", { name: "Signed bundles" }).waitFor();
+    await watched.shot("policy");
+  });
+
   it("shows posture findings with their generated fixes", async () => {
     await go("Posture");
     await page.getByText("imds_v1_allowed").waitFor();
