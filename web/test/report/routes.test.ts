@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWebhookReceiver, type WebhookReceiver } from "../../../test/receivers/index.ts";
+import { analyticsRoutes } from "../../src/server/routes/analytics.ts";
+import { auditExportRoutes } from "../../src/server/routes/audit-export.ts";
+import { eventRoutes } from "../../src/server/routes/events.ts";
+import { integrationRoutes } from "../../src/server/routes/integrations.ts";
+import { prepareReport } from "../../src/server/services/integrations/runtime.ts";
+import { startTestApp, type TestServer } from "../support/app.ts";
+import { call } from "../support/client.ts";
+import { createOrg, signUpUser, type TestUser } from "../support/world.ts";
+import { decisionEvent, ingest, testRuntime } from "./harness.ts";
+
+describe("Report routes", () => {
+  let server: TestServer;
+  let owner: TestUser;
+  let orgId: string;
+  let receiver: WebhookReceiver;
+  const events = Array.from({ length: 12 }, (_, n) => decisionEvent(n));
+  const as = (method: string, path: string, body?: unknown) =>
+    call(server.app, method, `/api/v1/orgs/${orgId}${path}`, { cookie: owner.cookie, body });
+
+  beforeAll(async () => {
+    server = await startTestApp();
+    // Mounted here until routes/index.ts (not ours) lists these routers.
+    for (const router of [eventRoutes, analyticsRoutes, integrationRoutes, auditExportRoutes]) {
+      server.app.route("/", router);
+    }
+    prepareReport(server.database.db, await testRuntime());
+    owner = await signUpUser(server.app, "report");
+    orgId = await createOrg(server.app, owner, `report-${Date.now()}`);
+    receiver = await startWebhookReceiver({
+      secret: "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+    });
+    await ingest(server.database.db, orgId, events);
+  });
+  afterAll(async () => {
+    await receiver.close();
+    await server.close();
+  });
+
+  it("lists events newest first with a cursor that pages through all of them", async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `&cursor=${cursor}` : "";
+      const page = await as("GET", `/events?limit=5${query}`);
+      expect(page.status).toBe(200);
+      seen.push(...(page.json.items as { id: string }[]).map((item) => item.id));
+      cursor = page.json.nextCursor as string | null;
+    } while (cursor);
+    expect(seen.sort()).toEqual(events.map((e) => e.id).sort());
+  });
+
+  it("filters events and shows one with its reasons and OCSF form", async () => {
+    const denied = await as("GET", "/events?action=deny&kind=request");
+    const expected = events.filter((e) => e.action === "deny" && e.kind === "request");
+    expect((denied.json.items as unknown[]).length).toBe(expected.length);
+    const one = await as("GET", `/events/${expected[0]?.id}`);
+    expect(one.json).toMatchObject({
+      reasons: { ruleId: expected[0]?.reasons.ruleId },
+      detections: [{ category: "waf" }],
+    });
+    expect((one.json.ocsf as { class_uid: number }[]).map((e) => e.class_uid)).toEqual([
+      4002, 2004,
+    ]);
+    expect((await as("GET", "/events?srcIp=not-an-ip")).status).toBe(400);
+    expect((await as("GET", `/events/${crypto.randomUUID()}`)).status).toBe(404);
+  });
+
+  it("answers analytics from the rollups: totals match the events stored", async () => {
+    const decisions = await as("GET", "/analytics/decisions");
+    const buckets = decisions.json.items as { allow: number; deny: number; monitor: number }[];
+    const total = buckets.reduce((sum, b) => sum + b.allow + b.deny + b.monitor, 0);
+    expect(total).toBe(events.length);
+    const rules = await as("GET", "/analytics/rules");
+    const hits = (rules.json.items as { hits: number; firstHit: string }[]).reduce(
+      (s, r) => s + r.hits,
+      0,
+    );
+    expect(hits).toBe(events.length);
+    const detections = await as("GET", "/analytics/detections");
+    expect(detections.json.items).toEqual([{ category: "waf", severity: "critical", events: 3 }]);
+    const sources = await as("GET", "/analytics/top-sources?limit=3");
+    expect((sources.json.items as unknown[]).length).toBe(3);
+    expect((await as("GET", "/analytics/enforcers")).status).toBe(200);
+    expect(
+      (await as("GET", "/analytics/decisions?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z"))
+        .status,
+    ).toBe(400);
+  });
+
+  it("creates a webhook integration, shows its generated secret once, and never again", async () => {
+    const created = await as("POST", "/integrations", {
+      kind: "webhook",
+      name: "siem",
+      target: receiver.url,
+    });
+    expect(created.status).toBe(201);
+    expect(created.json.secret).toMatch(/^whsec_/);
+    const read = await as("GET", `/integrations/${created.json.id}`);
+    expect(read.json).toMatchObject({ hasSecret: true, kind: "webhook" });
+    expect(read.json).not.toHaveProperty("secret");
+    const updated = await as("PATCH", `/integrations/${created.json.id}`, {
+      classes: [2004],
+      minSeverity: 4,
+    });
+    expect(updated.json).toMatchObject({ classes: [2004], minSeverity: 4 });
+    expect((await as("GET", `/integrations/${created.json.id}/attempts`)).status).toBe(200);
+    expect((await as("POST", `/integrations/${created.json.id}/replay`, {})).json).toEqual({
+      replayed: 0,
+    });
+    expect((await as("DELETE", `/integrations/${created.json.id}`)).status).toBe(204);
+  });
+
+  it("refuses targets the SSRF guard blocks, and cleartext outside the allowlist", async () => {
+    const refuse = async (target: string, kind = "webhook") => {
+      const result = await as("POST", "/integrations", { kind, name: "bad", target });
+      expect({ target, status: result.status }).toEqual({ target, status: 400 });
+      return result.json.detail as string;
+    };
+    expect(await refuse("http://169.254.169.254/latest/meta-data/")).toMatch(/metadata/);
+    expect(await refuse("https://metadata.test/hook")).toMatch(/metadata/);
+    expect(await refuse("https://[::ffff:a9fe:a9fe]/hook")).toMatch(/metadata/);
+    expect(await refuse("https://10.0.0.1/hook")).toMatch(/non-global/);
+    expect(await refuse("tcp://syslog.unknown.test:514", "syslog")).toMatch(/resolver/);
+    expect(await refuse("udp://127.0.0.1:514", "syslog")).toMatch(/tcp:\/\//);
+  });
+
+  it("exports the audit log as OCSF API Activity", async () => {
+    const exported = await as("GET", "/audit-log/ocsf");
+    const items = exported.json.items as { class_uid: number; api: { operation: string } }[];
+    expect(items.map((e) => e.api.operation)).toContain("integration.create");
+    expect(items.every((e) => e.class_uid === 6003)).toBe(true);
+  });
+});
