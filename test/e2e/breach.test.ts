@@ -8,6 +8,7 @@ import {
   demoAwsAssets,
   DEMO_SOURCES as SRC,
 } from "../../db/src/seed/demo-inventory.ts";
+import { DEMO_WEB_APP_HOST } from "../../db/src/seed/demo-policy.ts";
 import type { RunningS3 } from "../s3/server.ts";
 import { type RunningVulnerableApp, startVulnerableApp } from "../vulnerable-app/app.ts";
 import {
@@ -30,6 +31,7 @@ import {
 import { insideLoopbackNamespace, NAMESPACE_ADDRESSES as NET } from "./netns.ts";
 import {
   type ControlPlane,
+  type EdgeWorker,
   type Gateway,
   PATCH_KEY,
   RECORDS_KEY,
@@ -39,6 +41,7 @@ import {
   startControlPlane,
   startGateway,
   startS3,
+  startWorker,
 } from "./stack.ts";
 
 /**
@@ -57,6 +60,7 @@ let metadata: Witness<string>;
 let webhook: Witness<Delivery>;
 let webhookState: true | Pending;
 let published: number | Pending;
+let worker: EdgeWorker | Error;
 
 /** SSRF spellings of the metadata service, each as the application receives it. */
 const METADATA_URLS = [
@@ -119,9 +123,14 @@ beforeAll(async () => {
     egressProxy: gateway.proxy,
     sourceAddress: SRC.webApp,
   });
+  // The edge leg fails on its own if wrangler cannot run here; the other steps still run.
+  worker = await startWorker(run.dir, cp, app.url).catch((error: unknown) =>
+    error instanceof Error ? error : new Error(String(error)),
+  );
 });
 
 afterAll(async () => {
+  if (worker && !(worker instanceof Error)) await worker.stop();
   await app?.close();
   await gateway?.process.stop();
   await cp?.process.stop();
@@ -147,6 +156,31 @@ describe("breach replay", () => {
       expect(answer.status, answer.body.toString()).toBe(200);
       expect(answer.headers["x-upstream-status"], answer.body.toString()).toBe("403");
       expect(answer.body.toString()).not.toContain("AccessKeyId");
+    });
+
+    it.each(METADATA_URLS)("the WAF at the edge blocks %s before the app sees it", async (url) => {
+      if (worker instanceof Error) throw worker;
+      const edge = new URL(worker.url);
+      const seenByApp = app.fetched.length;
+      const answer = await rawRequest({
+        connect: { host: edge.hostname, port: Number(edge.port) },
+        target: `/preview?url=${encodeURIComponent(url)}`,
+        headers: { host: DEMO_WEB_APP_HOST, "cf-connecting-ip": NET.attacker },
+      });
+      expect(answer.status, answer.body.toString()).toBe(403);
+      expect(app.fetched.length).toBe(seenByApp);
+    });
+
+    it("the edge still serves the application's ordinary pages", async () => {
+      if (worker instanceof Error) throw worker;
+      const edge = new URL(worker.url);
+      const answer = await rawRequest({
+        connect: { host: edge.hostname, port: Number(edge.port) },
+        target: "/",
+        headers: { host: DEMO_WEB_APP_HOST, "cf-connecting-ip": NET.attacker },
+      });
+      expect(answer.status, answer.body.toString()).toBe(200);
+      expect(answer.body.toString()).toContain("link preview");
     });
 
     it("never opened a connection to the metadata address", () => {

@@ -135,6 +135,62 @@ export async function startGateway(dir: string, cp: ControlPlane): Promise<Gatew
   };
 }
 
+export interface EdgeWorker {
+  url: string;
+  enforcerName: string;
+  stop(): Promise<void>;
+}
+
+interface Registered {
+  enforcerId: string;
+  organizationId: string;
+  credential: string;
+  trustedKeys: { keyId: string; publicKey: string }[];
+}
+
+/**
+ * Registers an edge worker through the API and runs it with `wrangler dev` (the worker team's
+ * own launcher, offline settings included), its origin being the vulnerable app.
+ */
+export async function startWorker(
+  dir: string,
+  cp: ControlPlane,
+  origin: string,
+): Promise<EdgeWorker> {
+  const enforcerName = "edge-acme-web";
+  const { token } = await cp.api.expect<{ token: string }>(
+    201,
+    "POST",
+    `/api/v1/orgs/${cp.organizationId}/enforcer-registrations`,
+    { name: enforcerName },
+  );
+  const res = await fetch(new URL("/api/v1/enforcers/register", cp.url), {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ kind: "worker" }),
+  });
+  if (res.status !== 201) throw new Error(`worker registration: ${res.status} ${await res.text()}`);
+  const registered = (await res.json()) as Registered;
+
+  const vars: Record<string, string> = {
+    ORIGIN_URL: origin,
+    CONTROL_PLANE_URL: cp.url,
+    ENFORCER_CREDENTIAL: registered.credential,
+    ENFORCER_ID: registered.enforcerId,
+    ORGANIZATION_ID: registered.organizationId,
+    TRUSTED_KEYS: JSON.stringify(registered.trustedKeys),
+    ORIGIN_SIGNING_SECRET: randomBytes(32).toString("hex"),
+    STATUS_TOKEN: randomBytes(16).toString("hex"),
+    BUNDLE_MAX_STALENESS_SECONDS: "2",
+    EVENT_LINGER_MS: "0",
+  };
+  const args = ["--persist-to", join(dir, "wrangler-state")];
+  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
+  const { startWranglerDev } = await import("../../edge/worker/test/node/wrangler-dev.ts");
+  const dev = await startWranglerDev(args, 240_000);
+  return { url: dev.url, enforcerName, stop: dev.stop };
+}
+
 /** `ringfence gateway`, or the stopgap entry while the CLI's table lacks the command. */
 async function gatewayCommand(): Promise<string[]> {
   const { COMMANDS } = await import("../../edge/cli/src/commands/index.ts");
