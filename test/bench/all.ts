@@ -1,0 +1,115 @@
+/**
+ * `pnpm bench`: runs every benchmark as its own process, each bounded by a timeout, skips one
+ * that fails with a clear line instead of aborting the rest, then writes bench-results/report.md
+ * and bench-results/report.json with the figures each benchmark wrote and the goals beside them.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { type BenchOutcome, pickFigures, renderMarkdown } from "./lib/report.ts";
+import { ROOT, readResult, writeResult } from "./lib/results.ts";
+
+const TIMEOUT_SECONDS = Number(process.env.BENCH_TIMEOUT_SECONDS ?? 600);
+const ONLY = process.env.BENCH_ONLY?.split(",").filter(Boolean);
+// The report is rewritten after every benchmark, so a run stopped early still leaves one.
+const BENCHMARKS = [
+  "passthrough",
+  "propagation",
+  "engine",
+  "waf",
+  "gateway",
+  "worker",
+  "discover",
+  "events",
+];
+
+/** Runs one benchmark in its own process group so a timeout stops its children too. */
+function runOne(name: string): Promise<{ ok: boolean; reason?: string; seconds: number }> {
+  const file = join(ROOT, "test/bench", `${name}.ts`);
+  if (!existsSync(file)) return Promise.resolve({ ok: false, reason: "not built", seconds: 0 });
+  const started = performance.now();
+  const child = spawn(join(ROOT, "node_modules/.bin/tsx"), [file], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "inherit", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+    process.stderr.write(chunk);
+  });
+  const groupKill = () => {
+    if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+  };
+  const timer = setTimeout(groupKill, TIMEOUT_SECONDS * 1000);
+  return new Promise((resolve) => {
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      const seconds = (performance.now() - started) / 1000;
+      if (code === 0) return resolve({ ok: true, seconds });
+      const why = signal ? `stopped after ${TIMEOUT_SECONDS} s (${signal})` : `exit ${code}`;
+      const last = stderr.trim().split("\n").filter(Boolean).at(-1) ?? "";
+      resolve({ ok: false, reason: `${why}${last ? `; ${last.slice(0, 160)}` : ""}`, seconds });
+    });
+  });
+}
+
+type Goal = NonNullable<BenchOutcome["goal"]>;
+
+function num(figures: BenchOutcome["figures"], key: string): number | undefined {
+  const value = figures[key];
+  return typeof value === "number" ? value : undefined;
+}
+
+/** The goals of the brief, judged from the figures; unknown when a figure is missing. */
+function goalOf(name: string, figures: BenchOutcome["figures"]): Goal | undefined {
+  if (name === "passthrough") {
+    const ratio = num(figures, "ratios.gateway.median");
+    return { text: "gateway ≥ 0.8× minimal undici proxy", met: judge(ratio, (r) => r >= 0.8) };
+  }
+  if (name === "propagation") {
+    const worst = Math.max(
+      num(figures, "inventoryToEnforced.p99Ms") ?? Number.NaN,
+      num(figures, "publishToEnforced.p99Ms") ?? Number.NaN,
+    );
+    return { text: "p99 ≤ 5 s", met: judge(worst, (p) => p <= 5000) };
+  }
+  if (name === "waf") {
+    const key = Object.keys(figures).find((k) => /modsec/i.test(k) && /ratio/i.test(k));
+    const ratio = key ? num(figures, key) : undefined;
+    return {
+      text: "WAF-inspected req/s ≥ 1.5× nginx+ModSecurity+CRS, equal or better detection",
+      met: judge(ratio, (r) => r >= 1.5),
+    };
+  }
+  return undefined;
+}
+
+function judge(value: number | undefined, test: (v: number) => boolean): Goal["met"] {
+  return value === undefined || Number.isNaN(value) ? "unknown" : test(value);
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const outcomes: BenchOutcome[] = [];
+  for (const name of BENCHMARKS.filter((n) => !ONLY || ONLY.includes(n))) {
+    console.log(`bench: ${name} (at most ${TIMEOUT_SECONDS} s)`);
+    const run = await runOne(name);
+    const figures = run.ok ? pickFigures(readResult(name)) : {};
+    if (!run.ok) console.log(`bench: ${name} skipped: ${run.reason}`);
+    const goal = goalOf(name, figures);
+    outcomes.push({
+      name,
+      status: run.ok ? "ok" : run.reason === "not built" ? "missing" : "failed",
+      seconds: run.seconds,
+      ...(run.reason ? { reason: run.reason } : {}),
+      figures,
+      ...(goal ? { goal } : {}),
+    });
+    writeResult("report.json", { startedAt, outcomes });
+    writeResult("report.md", renderMarkdown(outcomes, startedAt));
+  }
+  console.log("bench: report written to bench-results/report.md and report.json");
+}
+
+await main();

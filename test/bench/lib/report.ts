@@ -1,0 +1,60 @@
+import { round } from "./stats.ts";
+
+/** One benchmark's outcome in the report. */
+export interface BenchOutcome {
+  name: string;
+  status: "ok" | "failed" | "missing";
+  seconds: number;
+  /** Why it failed, in one line. */
+  reason?: string;
+  /** Figures picked from its JSON: every ratio, percentile and goal flag it wrote. */
+  figures: Record<string, number | boolean | string>;
+  goal?: { text: string; met: boolean | "unknown" };
+}
+
+const INTERESTING = /ratio|median|p50|p99|met|aa|spread|rps|detect/i;
+
+/** Flattens `value` into dotted paths, keeping only figures a reader compares. */
+export function pickFigures(value: unknown, prefix = ""): BenchOutcome["figures"] {
+  const out: BenchOutcome["figures"] = {};
+  if (Array.isArray(value) || value === null) return out;
+  if (typeof value === "object") {
+    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+      if (key === "samples") continue;
+      Object.assign(out, pickFigures(inner, prefix ? `${prefix}.${key}` : key));
+    }
+    return out;
+  }
+  if (!INTERESTING.test(prefix)) return out;
+  if (typeof value === "number") out[prefix] = round(value);
+  if (typeof value === "boolean") out[prefix] = value;
+  return out;
+}
+
+/** The report as Markdown: a summary table with goals beside figures, then every figure. */
+export function renderMarkdown(outcomes: BenchOutcome[], startedAt: string): string {
+  const lines = [
+    "# Ringfence benchmark report",
+    "",
+    `Run started ${startedAt}. Every figure comes from this run; ratios divide by a reference`,
+    "measured in the same run. Absolute figures depend on the machine and its load.",
+    "",
+    "| benchmark | status | seconds | goal | met |",
+    "| --- | --- | --- | --- | --- |",
+    ...outcomes.map(
+      (o) =>
+        `| ${o.name} | ${o.status}${o.reason ? `: ${o.reason}` : ""} | ${round(o.seconds)} | ${
+          o.goal?.text ?? "—"
+        } | ${o.goal ? String(o.goal.met) : "—"} |`,
+    ),
+    "",
+  ];
+  for (const outcome of outcomes) {
+    const entries = Object.entries(outcome.figures);
+    if (entries.length === 0) continue;
+    lines.push(`## ${outcome.name}`, "", "| figure | value |", "| --- | --- |");
+    for (const [key, value] of entries) lines.push(`| ${key} | ${value} |`);
+    lines.push("");
+  }
+  return `${lines.join("\n")}\n`;
+}
