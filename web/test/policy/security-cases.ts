@@ -28,8 +28,11 @@ function items(segment: string, param: string, body: unknown): RouteCase[] {
 }
 
 const sets = `${org}/rule-sets`;
-const set = params({ ruleSetId: "default" });
-const ruleAt = params({ ruleSetId: "default", ruleId: "sec-rule" });
+// Rule set ids are chosen by the customer and every draft has a "default" set, so the suite's
+// "our organisation, their id" check needs an id that exists in no organisation's draft.
+const setOf = (o: { orgId: string }) => `sec-set-${o.orgId.slice(-8).toLowerCase()}`;
+const set = (o: { orgId: string }) => ({ orgId: o.orgId, ruleSetId: setOf(o) });
+const ruleAt = (o: { orgId: string }) => ({ ...set(o), ruleId: "sec-rule" });
 
 export const deployCases: RouteCase[] = [
   ...items("objects", "objectId", object),
