@@ -78,3 +78,25 @@ describe("PHP calls hidden by comments, escapes and computed names", () => {
     },
   );
 });
+
+describe("command injection: globs, cmd.exe if, and English words that are commands", () => {
+  it.each([
+    "/etc/pas[s]wd",
+    "/usr/bin/[u]name -a",
+    "IF /I NOT EXIST C:\\x echo hey",
+    "visudo",
+    ";lastlog -u root",
+    ";more /etc/hosts",
+  ])("flags %s", (payload) => {
+    expect(
+      ids("GET", `/q?x=${encodeURIComponent(payload)}`).some((i) => i.startsWith("rce-")),
+    ).toBe(true);
+  });
+
+  it.each(["hello; time he came", "a hero; more than", "ping pong tables", "/api/items[0]"])(
+    "lets %s through",
+    (text) => {
+      expect(ids("GET", `/q?x=${encodeURIComponent(text)}`)).toEqual([]);
+    },
+  );
+});

@@ -2,7 +2,7 @@ import { ARGS_HEADERS, patternRule, type WafRule } from "./rule.ts";
 
 /** Unix programs an attacker runs after breaking into a shell command line. */
 const UNIX_COMMANDS =
-  "cat|tac|nl|head|tail|more|less|ls|dir|id|whoami|uname|hostname|ifconfig|ip|netstat|ss|ps|kill|pkill|killall|env|printenv|export|set|echo|printf|curl|wget|fetch|lwp-download|nc|ncat|netcat|socat|telnet|ssh|scp|sftp|ftp|tftp|bash|sh|zsh|ksh|csh|tcsh|dash|ash|busybox|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|node|nodejs|lua|java|gcc|cc|make|awk|gawk|nawk|mawk|sed|grep|egrep|fgrep|find|xargs|chmod|chown|chgrp|chattr|rm|rmdir|mv|cp|dd|ln|touch|mkdir|mkfifo|mknod|tar|zip|unzip|gzip|gunzip|zcat|bzip2|xz|base64|base32|xxd|od|hexdump|strings|openssl|nslookup|dig|host|ping|traceroute|crontab|at|nohup|sudo|su|passwd|useradd|usermod|shutdown|reboot|halt|systemctl|service|mount|umount|iptables|sysctl|modprobe|insmod|lsmod|dmesg|last|w|who|finger|uptime|df|du|free|top|history|alias|eval|exec|source|sleep|timeout|time|watch|tee|rev|column|fold|cut|sort|uniq|wc|tr|paste|join|split|diff|cmp|file|stat|readlink|realpath|which|whereis|locate|getent|groups|lsof|strace|ltrace|gdb|vi|vim|nano|ed|emacs|pico|man|info|xterm|screen|tmux|expect|bridge|nmap|masscan|sqlmap|nikto|hydra|john|powershell|pwsh|sh|rsync|git|svn|docker|kubectl|aws|gcloud|az|mail|sendmail|logger|jq|yes|seq|shuf|expr|bc|test|true|false|chroot|nice|renice|env|ulimit|umask|wall|write|mesg|lp|cancel|wall|rpm|dpkg|apt|apt-get|yum|dnf|apk|pip|pip3|npm|gem|cpan|easy_install|composer|c99|c89|g\\+\\+|clang|ld|as|objdump|nm|readelf|pdb|irb|jrunscript|jjs|tclsh|wish|gdb|run-parts|ionice|taskset|setarch|flock|cpulimit|stdbuf|unshare|nsenter|capsh|script|ssh-keygen|ssh-keyscan";
+  "cat|tac|nl|head|tail|more|less|ls|dir|id|whoami|uname|hostname|ifconfig|ip|netstat|ss|ps|kill|pkill|killall|env|printenv|export|set|echo|printf|curl|wget|fetch|lwp-download|nc|ncat|netcat|socat|telnet|ssh|scp|sftp|ftp|tftp|bash|sh|zsh|ksh|csh|tcsh|dash|ash|busybox|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|node|nodejs|lua|java|gcc|cc|make|awk|gawk|nawk|mawk|sed|grep|egrep|fgrep|find|xargs|chmod|chown|chgrp|chattr|rm|rmdir|mv|cp|dd|ln|touch|mkdir|mkfifo|mknod|tar|zip|unzip|gzip|gunzip|zcat|bzip2|xz|base64|base32|xxd|od|hexdump|strings|openssl|nslookup|dig|host|ping|traceroute|crontab|at|nohup|sudo|su|passwd|useradd|usermod|shutdown|reboot|halt|systemctl|service|mount|umount|iptables|sysctl|modprobe|insmod|lsmod|dmesg|last|w|who|finger|uptime|df|du|free|top|history|alias|eval|exec|source|sleep|timeout|time|watch|tee|rev|column|fold|cut|sort|uniq|wc|tr|paste|join|split|diff|cmp|file|stat|readlink|realpath|which|whereis|locate|getent|groups|lsof|strace|ltrace|gdb|vi|vim|nano|ed|emacs|pico|man|info|xterm|screen|tmux|expect|bridge|nmap|masscan|sqlmap|nikto|hydra|john|powershell|pwsh|sh|rsync|git|svn|docker|kubectl|aws|gcloud|az|mail|sendmail|logger|jq|yes|seq|shuf|expr|bc|test|true|false|chroot|nice|renice|env|ulimit|umask|wall|write|mesg|lp|cancel|wall|rpm|dpkg|apt|apt-get|yum|dnf|apk|pip|pip3|npm|gem|cpan|easy_install|composer|c99|c89|g\\+\\+|clang|ld|as|objdump|nm|readelf|pdb|irb|jrunscript|jjs|tclsh|wish|gdb|run-parts|ionice|taskset|setarch|flock|cpulimit|stdbuf|unshare|nsenter|capsh|script|ssh-keygen|ssh-keyscan|cd|comm|perf|rmt|rmt-tar|rmt-dump|trap|lastlog|lastlogin|aa-[a-z]+|zstd|zstdcat|zstdgrep|ansible(?:-[a-z]+)?|chef-[a-z]+|visudo|cscli";
 
 /** Windows programs and shell built-ins that show up in command injection. */
 const WINDOWS_COMMANDS =
@@ -26,6 +26,7 @@ const UNIX_AFTER_SEPARATOR = new RegExp(
   `${SEPARATOR}\\s*${PATH_PREFIX}(?:${UNIX_COMMANDS})${AFTER}`,
   "i",
 );
+const UNIX_AFTER_SEPARATOR_ALL = new RegExp(UNIX_AFTER_SEPARATOR.source, "gi");
 const UNIX_AT_START = new RegExp(
   `^\\s*${PATH_PREFIX}(?:${UNIX_COMMANDS})\\s+(?:-{1,2}[a-z]|[/~.]|\\S+\\s*[|;&<>]|https?:|\\S+:\\d|-[a-z]*\\s+\\S)`,
   "i",
@@ -42,10 +43,69 @@ const WINDOWS_FOR =
 const WINDOWS_ENV =
   /%(?:comspec|systemroot|windir|programfiles|temp|appdata|userprofile|homedrive|homepath|path|ProgramData|cd|random|date|time|username|computername)%|%\w+:~-?\d/i;
 
+/*
+ * Command names that are also everyday English words. After a separator they count only when
+ * what follows reads as an argument (a flag, a path, a file name, an address, an operator or
+ * nothing), so "hello; time he came" stays prose while ";time -p id" or ";more /etc/x" do not.
+ */
+const ENGLISH_COMMANDS = new Set(
+  "time more less at head tail find ping last test tar w who set which file free top watch yes cut sort join split paste fold rev column info man mail make host id ip dir kill touch true false nice wall write cancel expect script source sleep timeout history alias as ed cc ld su bc df du ps nl od dd cp mv ln ss service screen bridge finger logger seq tee groups locate stat apt comm trap perf".split(
+    " ",
+  ),
+);
+const ARGUMENT_LIKE = /^\s*(?:$|[-/.~$|;&<>`'"]|\d|\S*[/=]|\S+\.\S)/;
+
+/** Whether a command match is followed by something a shell would take as its argument. */
+function plausibleCommand(match: string, rest: string): boolean {
+  const word = (/[\w.+-]+$/.exec(match.trim())?.[0] ?? "").toLowerCase();
+  return !ENGLISH_COMMANDS.has(word) || ARGUMENT_LIKE.test(rest);
+}
+
+/** Tools whose names are not words, so a value that is just the name is already a command. */
+const DISTINCTIVE_COMMAND =
+  /^\s*(?:ansible(?:-[a-z]+)?|chef-[a-z]+|visudo|cscli|lastlog(?:in)?|aa-[a-z]+|rmt-(?:tar|dump)|zstd(?:cat|grep|less)?|whoami|ifconfig|netstat|uname|passwd)(?=\s|$)/i;
+
+/*
+ * Only a shell expands `[abc]` in a path, which lets an attacker name /etc/passwd without the
+ * literal text. Numeric indexes (`/items[0]`) are how APIs and forms name array elements, so
+ * they do not count.
+ */
+const GLOB_PATH = /(?:^|[\s;|&=])\/(?:[\w.-]*\/)*[\w.-]*\[(?!\d+\])!?\^?[^\]\s]{1,8}\][\w.-]*/;
+
+/*
+ * cmd.exe's `if`: a comparison with `==`, `/i`, `not` or `exist`, at the start of the value,
+ * which is where an injected command line starts.
+ */
+const WINDOWS_IF = /^\s*if(?:\s*\/i)?\s+(?:not\s+)?(?:exist\s+\S|\S[^\n]*?==)/i;
+
+const WINDOWS_ANY = new RegExp(
+  [WINDOWS_AFTER_SEPARATOR, WINDOWS_FOR, WINDOWS_ENV, WINDOWS_IF].map((r) => r.source).join("|"),
+  "gi",
+);
+const WINDOWS_ENGLISH = new Set(
+  "more find start call set type echo copy move ren format print prompt label tree verify query control compact expand assoc route print".split(
+    " ",
+  ),
+);
+
+/** A cmd.exe command, with everyday words held to the same argument test as on Unix. */
+function windowsCommand(value: string): string | undefined {
+  for (const m of value.matchAll(WINDOWS_ANY)) {
+    const word = (/[\w.]+$/.exec(m[0])?.[0] ?? "").toLowerCase();
+    const rest = value.slice((m.index ?? 0) + m[0].length);
+    if (!WINDOWS_ENGLISH.has(word) || ARGUMENT_LIKE.test(rest)) return m[0];
+  }
+  return undefined;
+}
+
 function commandAfterSeparator(value: string): string | undefined {
   const clean = deobfuscateShell(value);
-  const m = UNIX_AFTER_SEPARATOR.exec(clean) ?? UNIX_AT_START.exec(clean);
-  return m ? m[0].trim() : undefined;
+  for (const m of clean.matchAll(UNIX_AFTER_SEPARATOR_ALL)) {
+    if (plausibleCommand(m[0], clean.slice((m.index ?? 0) + m[0].length))) return m[0].trim();
+  }
+  const start = UNIX_AT_START.exec(clean);
+  if (start && plausibleCommand(start[0].replace(/\s.*$/, ""), "-")) return start[0].trim();
+  return DISTINCTIVE_COMMAND.exec(clean)?.[0].trim();
 }
 
 export const rceRules: WafRule[] = [
@@ -58,23 +118,20 @@ export const rceRules: WafRule[] = [
     kinds: ARGS_HEADERS.filter((k) => k !== "header"),
     transforms: ["removeNulls"],
     match: (value) =>
-      /^\s*[a-z][\w.+-]*\s*$/i.test(value) ? undefined : commandAfterSeparator(value),
+      /^\s*[a-z][\w.+-]*\s*$/i.test(value) && !DISTINCTIVE_COMMAND.test(value)
+        ? undefined
+        : commandAfterSeparator(value),
   },
-  patternRule(
-    {
-      id: "rce-windows-command",
-      category: "rce",
-      paranoia: 1,
-      severity: "critical",
-      description: "a Windows command after a separator, for loops, %ENV% expansion",
-      kinds: ARGS_HEADERS.filter((k) => k !== "header"),
-      transforms: ["removeNulls"],
-    },
-    new RegExp(
-      `${WINDOWS_AFTER_SEPARATOR.source}|${WINDOWS_FOR.source}|${WINDOWS_ENV.source}`,
-      "i",
-    ),
-  ),
+  {
+    id: "rce-windows-command",
+    category: "rce",
+    paranoia: 1,
+    severity: "critical",
+    description: "a Windows command after a separator, for loops, %ENV% expansion",
+    kinds: ARGS_HEADERS.filter((k) => k !== "header"),
+    transforms: ["removeNulls"],
+    match: windowsCommand,
+  },
   patternRule(
     {
       id: "rce-powershell",
@@ -99,6 +156,18 @@ export const rceRules: WafRule[] = [
       transforms: ["removeNulls"],
     },
     SHELL_SUBSTITUTION,
+  ),
+  patternRule(
+    {
+      id: "rce-glob-path",
+      category: "rce",
+      paranoia: 1,
+      severity: "critical",
+      description: "a file path spelled with shell bracket globs (/etc/pas[s]wd, /usr/bin/[u]name)",
+      kinds: ARGS_HEADERS.filter((k) => k !== "header"),
+      transforms: ["removeNulls"],
+    },
+    GLOB_PATH,
   ),
   patternRule(
     {
