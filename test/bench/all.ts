@@ -48,7 +48,8 @@ function runOne(name: string): Promise<{ ok: boolean; reason?: string; seconds: 
       const seconds = (performance.now() - started) / 1000;
       if (code === 0) return resolve({ ok: true, seconds });
       const why = signal ? `stopped after ${TIMEOUT_SECONDS} s (${signal})` : `exit ${code}`;
-      const last = stderr.trim().split("\n").filter(Boolean).at(-1) ?? "";
+      const lines = stderr.trim().split("\n").filter(Boolean);
+      const last = lines.findLast((l) => /error/i.test(l)) ?? lines.at(-1) ?? "";
       resolve({ ok: false, reason: `${why}${last ? `; ${last.slice(0, 160)}` : ""}`, seconds });
     });
   });

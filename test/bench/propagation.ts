@@ -33,6 +33,8 @@ interface Stack {
   metricsPort: number;
   backendPort: number;
   accountId: string;
+  /** Proxied probes the gateway reset instead of answering; reported, never counted as done. */
+  resets: number;
 }
 
 /** A change: what it sends, and the status a request through the gateway must then get. */
@@ -114,7 +116,13 @@ async function untilEnforced(stack: Stack, before: number, expect: number, start
   const deadline = started + CHANGE_TIMEOUT_MS;
   while (performance.now() < deadline) {
     if ((await bundleVersion(stack.metricsPort)) > before) {
-      const status = await proxiedStatus(stack.proxyPort, BACKEND_HOST, stack.backendPort);
+      // A connection reset while the bundle is swapped counts as "not enforced yet", not success.
+      const status = await proxiedStatus(stack.proxyPort, BACKEND_HOST, stack.backendPort).catch(
+        () => {
+          stack.resets += 1;
+          return 0;
+        },
+      );
       if (status === expect) return performance.now() - started;
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -160,6 +168,7 @@ async function main(): Promise<void> {
       metricsPort: Number(gateway.ready.metrics),
       backendPort: backend.port,
       accountId,
+      resets: 0,
     };
     const live = stack.cp;
     const org = `/api/v1/orgs/${live.organizationId}`;
@@ -188,6 +197,7 @@ async function main(): Promise<void> {
       config: { changesPerKind: CHANGES, changeTimeoutMs: CHANGE_TIMEOUT_MS, database: "PGlite" },
       inventoryToEnforced: summary(inventory),
       publishToEnforced: summary(published),
+      probeResets: stack.resets,
       goal: { p99MsAtMost: 5000 },
     };
     writeResult("propagation.json", output);

@@ -30,7 +30,8 @@ export function proxiedStatus(proxyPort: number, host: string, port: number): Pr
       res.once("end", () => resolve(res.statusCode ?? 0));
     });
     req.once("timeout", () => req.destroy(new Error("proxied request timed out")));
-    req.once("error", reject);
+    // `on`, not `once`: a timeout's destroy and the hang-up that follows are two error events.
+    req.on("error", reject);
     req.end();
   });
 }
