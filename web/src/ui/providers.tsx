@@ -14,8 +14,11 @@ function makeClient(): QueryClient {
       },
     },
     // A change can affect several lists at once (the audit log, counts), so refetch what shows.
+    // Session changes opt out: their own handlers clear the cache instead of refetching as
+    // nobody, which would only answer 401.
     mutationCache: new MutationCache({
-      onSuccess: () => client.invalidateQueries(),
+      onSuccess: (_data, _variables, _result, mutation) =>
+        mutation.options.meta?.session ? undefined : client.invalidateQueries(),
     }),
   });
   return client;

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { openDatabase, seedDemo } from "@ringfence/db";
@@ -72,22 +73,42 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts `next start` on 127.0.0.1 with a free port and resolves with its URL. */
+/** A port free on 127.0.0.1 right now, found by letting the kernel choose one. */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once("error", fail);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => done(port));
+    });
+  });
+}
+
+/**
+ * Starts `next start` on 127.0.0.1. The port is chosen first, because the API judges its own
+ * origin (CSRF) by RINGFENCE_PUBLIC_URL when it sits behind Next.js, whose handlers see the
+ * request URL Next rebuilt rather than the one the browser used.
+ */
 export async function startConsole(dataDir: string): Promise<RunningServer> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
   const env = {
     ...NEXT_ENV,
     RINGFENCE_DATA_DIR: dataDir,
     RINGFENCE_KEK: randomBytes(32).toString("base64"),
+    RINGFENCE_PUBLIC_URL: origin,
     RINGFENCE_TRUST_PROXY: "true",
     RINGFENCE_LOG: "silent",
   };
-  const child = spawn("pnpm", ["exec", "next", "start", "-H", "127.0.0.1", "-p", "0"], {
+  const child = spawn("pnpm", ["exec", "next", "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: WEB_DIR,
     env: { ...process.env, ...env },
     detached: true,
   });
-  const url = await readyUrl(child);
-  return { url, stop: () => stopGroup(child) };
+  await readyUrl(child);
+  return { url: origin, stop: () => stopGroup(child) };
 }
 
 function readyUrl(child: ChildProcess): Promise<string> {

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
@@ -12,13 +12,19 @@ import { ErrorBox } from "./feedback.tsx";
 /** Sign-in and sign-up share one form; sign-up also asks for a name. */
 export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
   const router = useRouter();
+  const queryClient = useQueryClient();
   const [form, setForm] = useState({ name: "", email: "", password: "" });
   const submit = useMutation({
+    meta: { session: true },
     mutationFn: () => {
       const body = mode === "sign-up" ? form : { email: form.email, password: form.password };
       return api<{ user: User }>(`/auth/${mode}`, { method: "POST", body });
     },
-    onSuccess: () => router.push(mode === "sign-up" ? "/orgs/new" : "/"),
+    onSuccess: () => {
+      // Whatever was cached belongs to the previous session, if any.
+      queryClient.clear();
+      router.push(mode === "sign-up" ? "/orgs/new" : "/");
+    },
   });
 
   const onSubmit = (event: FormEvent) => {

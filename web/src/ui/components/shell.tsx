@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { type ReactNode, useEffect, useState } from "react";
@@ -53,9 +53,15 @@ function OrgSwitcher() {
 
 function SignOut() {
   const router = useRouter();
+  const queryClient = useQueryClient();
   const signOut = useMutation({
+    meta: { session: true },
     mutationFn: () => api<void>("/auth/sign-out", { method: "POST", body: {} }),
-    onSuccess: () => router.push("/sign-in"),
+    onSuccess: () => {
+      router.push("/sign-in");
+      // Nothing of this session may show to whoever signs in next in this tab.
+      queryClient.clear();
+    },
   });
   return (
     <button
