@@ -45,7 +45,17 @@ export function reexecInNamespace(addresses: readonly string[]): void {
   ].join("\n");
   const result = spawnSync(
     "unshare",
-    ["--net", "--", "sh", "-c", setup, "sh", process.execPath, ...process.argv.slice(1)],
+    [
+      "--net",
+      "--",
+      "sh",
+      "-c",
+      setup,
+      "sh",
+      process.execPath,
+      ...process.execArgv,
+      ...process.argv.slice(1),
+    ],
     { stdio: "inherit", env: { ...process.env, [NAMESPACE_FLAG]: "1" } },
   );
   if (result.error) {

@@ -63,6 +63,8 @@ export async function startControlPlane(dir: string): Promise<ControlPlane> {
       RINGFENCE_DATA_DIR: dataDir,
       RINGFENCE_KEK: randomBytes(32).toString("base64"),
       RINGFENCE_LOG: "silent",
+      // The local webhook receiver is on loopback; integrations reach it only when allowed.
+      RINGFENCE_INTEGRATION_EGRESS_ALLOW: "127.0.0.1/32",
     }),
     isReady: (line) => line.ready === "control-plane",
   });
