@@ -100,3 +100,24 @@ describe("command injection: globs, cmd.exe if, and English words that are comma
     },
   );
 });
+
+describe("script shapes beyond markup", () => {
+  it.each(["while(!![]);", "while(-Infinity);", "d2hpbGUodHJ1ZSk7Cg=="])(
+    "flags the endless loop %s",
+    (payload) => {
+      expect(ids("GET", `/q?eval=${encodeURIComponent(payload)}`)).toContain("node-endless-loop");
+    },
+  );
+
+  it("lets a loop that ends through", () => {
+    expect(ids("GET", `/q?eval=${encodeURIComponent("while(!true);")}`)).toEqual([]);
+  });
+
+  it.each([
+    'document.body.appendChild(document.createElement("h1"))',
+    'self /*x*/ ["alert"]("xss")',
+    "Reflect.sort.call``",
+  ])("flags DOM script %s", (payload) => {
+    expect(ids("GET", `/q?x=${encodeURIComponent(payload)}`)).toContain("xss-dom-script");
+  });
+});

@@ -9,6 +9,7 @@ import { protocolChecks, protocolRules } from "./protocol.ts";
 import { rceRules } from "./rce.ts";
 import type { Paranoia, WafRule } from "./rule.ts";
 import { scannerRules } from "./scanner.ts";
+import { scriptRules } from "./script.ts";
 import { sessionRules } from "./session.ts";
 import { sqliRules } from "./sqli.ts";
 import { ssrfRules } from "./ssrf.ts";
@@ -24,6 +25,7 @@ export const WAF_RULES: readonly WafRule[] = [
   ...phpRules,
   ...genericRules,
   ...xssRules,
+  ...scriptRules,
   ...sqliRules,
   ...sessionRules,
   ...javaRules,
