@@ -11,8 +11,11 @@ import {
 } from "./resolved.ts";
 import type { HostForm } from "./services.ts";
 
-/** How a candidate reached a rule, which decides what is left to verify. */
-export type Via = "any" | "address" | "object-host" | "service-form";
+/**
+ * How a candidate reached a rule, which decides what is left to verify. `source` candidates
+ * come from the source side and still need every destination of the rule checked in order.
+ */
+export type Via = "any" | "address" | "object-host" | "service-form" | "source";
 
 /**
  * One way a rule can match. `key` orders candidates exactly as the linear reference visits
@@ -30,11 +33,25 @@ export interface Candidate {
   readonly pattern: string;
 }
 
+/** A rule destination with its reference turned into an object or service index. */
+export interface IndexedDestination {
+  readonly type: "object" | "service";
+  /** -1 when the id names nothing in the policy. */
+  readonly target: number;
+}
+
 /** A rule with references turned into indices. */
 export interface IndexedRule {
   readonly rule: ResolvedRule;
   readonly ruleSetId: string;
   readonly sources: Int32Array | null;
+  readonly destinations: readonly IndexedDestination[] | null;
+}
+
+/** Destination-side candidate lists: by destination object (addresses) and by host pattern. */
+export interface DestinationLists {
+  readonly hosts: HostTrie<Candidate>;
+  readonly byObject: readonly Candidate[][];
 }
 
 /** The compiled, query-ready form of a resolved policy. Build once per bundle. */
@@ -45,9 +62,14 @@ export interface PolicyIndex {
   readonly rules: readonly IndexedRule[];
   readonly decisiveEnd: number;
   readonly decisiveSet: number;
-  readonly hosts: HostTrie<Candidate>;
-  readonly byDestinationObject: readonly Candidate[][];
-  readonly bySourceObject: readonly Candidate[][];
+  /** Destination candidates of rules without sources; every flow consults these. */
+  readonly open: DestinationLists;
+  /** Destination candidates of rules with sources; the alternative to `bySource`. */
+  readonly gated: DestinationLists;
+  /** Rules with sources but no destinations, under each source object. */
+  readonly anyBySource: readonly Candidate[][];
+  /** Every rule with sources as one `source` candidate, under each source object. */
+  readonly bySource: readonly Candidate[][];
   readonly anyByPort: ReadonlyMap<number, Candidate[]>;
   readonly anyWide: readonly Candidate[];
 }
@@ -75,9 +97,11 @@ function parsePrefixes(policy: ResolvedPolicy): IpPrefix[][] {
 
 /**
  * Compiles a resolved policy (validated with resolvedPolicySchema first) into an index: a
- * prefix table for object membership, a host trie of every host-based destination, and
- * candidate lists by destination object, by source object (rules without destinations), and
- * by port (rules with neither). Throws DocumentError on a malformed payload.
+ * prefix table for object membership; host tries and candidate lists by destination object,
+ * kept apart for rules without sources (`open`) and with sources (`gated`); every rule with
+ * sources once more under each source object (`bySource`), so a flow can take whichever
+ * side is shorter; and lists by port for rules with neither. Throws DocumentError on a
+ * malformed payload.
  */
 export function buildIndex(input: ResolvedPolicy): PolicyIndex {
   const policy = parseResolvedPolicy(input);
@@ -94,8 +118,13 @@ export function buildIndex(input: ResolvedPolicy): PolicyIndex {
       const sources = rule.sources
         ? Int32Array.from(rule.sources, (id) => objectIndex.get(id) ?? -1)
         : null;
-      rules.push({ rule, ruleSetId: ruleSet.id, sources });
-      builder.add(index, rule, sources, objectIndex, serviceIndex);
+      const destinations =
+        rule.destinations?.map(({ type, id }) => ({
+          type,
+          target: (type === "object" ? objectIndex.get(id) : serviceIndex.get(id)) ?? -1,
+        })) ?? null;
+      rules.push({ rule, ruleSetId: ruleSet.id, sources, destinations });
+      builder.add(index, rule.ports, sources, destinations);
     }
   }
 
@@ -112,9 +141,10 @@ export function buildIndex(input: ResolvedPolicy): PolicyIndex {
 
 /** Accumulates candidate lists; rules are added in order so every list stays sorted by key. */
 class CandidateBuilder {
-  private readonly hosts = new HostTrie<Candidate>();
-  private readonly byDestinationObject: Candidate[][];
-  private readonly bySourceObject: Candidate[][];
+  private readonly open: { hosts: HostTrie<Candidate>; byObject: Candidate[][] };
+  private readonly gated: { hosts: HostTrie<Candidate>; byObject: Candidate[][] };
+  private readonly anyBySource: Candidate[][];
+  private readonly bySource: Candidate[][];
   private readonly anyByPort = new Map<number, Candidate[]>();
   private readonly anyWide: Candidate[] = [];
 
@@ -122,44 +152,53 @@ class CandidateBuilder {
     private readonly policy: ResolvedPolicy,
     objectCount: number,
   ) {
-    this.byDestinationObject = Array.from({ length: objectCount }, () => []);
-    this.bySourceObject = Array.from({ length: objectCount }, () => []);
+    const lists = () => Array.from({ length: objectCount }, (): Candidate[] => []);
+    this.open = { hosts: new HostTrie(), byObject: lists() };
+    this.gated = { hosts: new HostTrie(), byObject: lists() };
+    this.anyBySource = lists();
+    this.bySource = lists();
   }
 
   lists() {
-    const { hosts, byDestinationObject, bySourceObject, anyByPort, anyWide } = this;
-    return { hosts, byDestinationObject, bySourceObject, anyByPort, anyWide };
+    const { open, gated, anyBySource, bySource, anyByPort, anyWide } = this;
+    return { open, gated, anyBySource, bySource, anyByPort, anyWide };
   }
 
   add(
     rule: number,
-    resolved: ResolvedRule,
+    ports: readonly PortRange[] | null,
     sources: Int32Array | null,
-    objects: Map<string, number>,
-    services: Map<string, number>,
+    destinations: readonly IndexedDestination[] | null,
   ): void {
-    if (resolved.destinations) {
-      resolved.destinations.forEach((destination, position) => {
-        if (destination.type === "object")
-          this.addObject(rule, position, objects.get(destination.id) ?? -1);
-        else this.addService(rule, position, services.get(destination.id) ?? -1);
-      });
-      return;
-    }
-    const any: Candidate = {
+    const whole = (via: Via): Candidate => ({
       key: candidateKey(rule, 0, 0),
       rule,
       position: 0,
-      via: "any",
+      via,
       target: -1,
       detail: 0,
       pattern: "",
-    };
+    });
+    const distinctSources = sources ? [...new Set(sources)] : [];
     if (sources) {
-      for (const source of new Set(sources)) this.bySourceObject[source]?.push(any);
+      const candidate = whole("source");
+      for (const source of distinctSources) this.bySource[source]?.push(candidate);
+    }
+
+    if (destinations) {
+      const side = sources ? this.gated : this.open;
+      destinations.forEach(({ type, target }, position) => {
+        if (type === "object") this.addObject(side, rule, position, target);
+        else this.addService(side, rule, position, target);
+      });
       return;
     }
-    this.addAnyByPort(resolved.ports, any);
+    if (sources) {
+      const candidate = whole("any");
+      for (const source of distinctSources) this.anyBySource[source]?.push(candidate);
+      return;
+    }
+    this.addAnyByPort(ports, whole("any"));
   }
 
   private addAnyByPort(ports: readonly PortRange[] | null, candidate: Candidate): void {
@@ -178,12 +217,12 @@ class CandidateBuilder {
     }
   }
 
-  private addObject(rule: number, position: number, target: number): void {
+  private addObject(side: DestinationLists, rule: number, position: number, target: number) {
     const object = this.policy.objects[target];
     if (!object) return;
     const base = { rule, position, target };
     if (object.prefixes.length > 0) {
-      this.byDestinationObject[target]?.push({
+      side.byObject[target]?.push({
         ...base,
         key: candidateKey(rule, position, 0),
         via: "address",
@@ -194,7 +233,7 @@ class CandidateBuilder {
     let sub = 1;
     object.hosts.forEach((term, detail) => {
       for (const pattern of term.include) {
-        this.hosts.insert(pattern, {
+        side.hosts.insert(pattern, {
           ...base,
           key: candidateKey(rule, position, sub++),
           via: "object-host",
@@ -205,12 +244,11 @@ class CandidateBuilder {
     });
   }
 
-  private addService(rule: number, position: number, target: number): void {
+  private addService(side: DestinationLists, rule: number, position: number, target: number) {
     const service = this.policy.services[target];
     service?.forms.forEach((form: HostForm, detail) => {
-      const key = candidateKey(rule, position, detail + 1);
-      this.hosts.insert(form.host, {
-        key,
+      side.hosts.insert(form.host, {
+        key: candidateKey(rule, position, detail + 1),
         rule,
         position,
         via: "service-form",

@@ -1,31 +1,23 @@
 import type { Candidate, PolicyIndex } from "./build-index.ts";
-import {
-  type Decision,
-  type DestinationMatch,
-  defaultDecision,
-  formAdmits,
-  type MonitorHit,
-  ruleDecision,
-  termHas,
-} from "./decision.ts";
+import { type Decision, defaultDecision, type MonitorHit, ruleDecision } from "./decision.ts";
+import { candidateDestination, contains } from "./destination.ts";
 import { type Flow, type NormalizedFlow, normalizeFlow } from "./flow.ts";
-import { hostMatches } from "./hosts.ts";
 import { portAllowed } from "./ports.ts";
 
-function contains(sorted: Uint32Array, value: number): boolean {
-  let low = 0;
-  let high = sorted.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >>> 1;
-    const at = sorted[mid] ?? 0;
-    if (at === value) return true;
-    if (at < value) low = mid + 1;
-    else high = mid - 1;
-  }
-  return false;
+/** Sums the lengths of the lists, to pick the shorter side for a flow. */
+function total(lists: readonly (readonly Candidate[])[]): number {
+  let sum = 0;
+  for (const list of lists) sum += list.length;
+  return sum;
 }
 
-/** Collects the sorted candidate lists that can concern this flow. */
+/**
+ * Collects the sorted candidate lists that can concern this flow. Rules without sources are
+ * found through their destinations. Rules with sources are found through whichever side is
+ * shorter for this flow: their destinations (plus the rules without destinations under the
+ * flow's source objects), or the flow's source objects alone. So a destination shared by
+ * many rules costs only as much as the source's own rules, and the other way round.
+ */
 function candidateLists(
   index: PolicyIndex,
   flow: NormalizedFlow,
@@ -33,56 +25,28 @@ function candidateLists(
   dst: Uint32Array,
 ): Candidate[][] {
   const lists: Candidate[][] = [];
-  const push = (list: readonly Candidate[] | undefined) => {
-    if (list && list.length > 0) lists.push(list as Candidate[]);
+  const gated: Candidate[][] = [];
+  const bySource: Candidate[][] = [];
+  const push = (into: Candidate[][], list: readonly Candidate[] | undefined) => {
+    if (list && list.length > 0) into.push(list as Candidate[]);
   };
-  for (const object of dst) push(index.byDestinationObject[object]);
-  for (const object of src) push(index.bySourceObject[object]);
-  push(index.anyByPort.get(flow.port));
-  push(index.anyWide);
   const primary = flow.names[0];
-  if (primary !== undefined) for (const list of index.hosts.match(primary)) push(list);
-  return lists;
-}
-
-/** Checks what the candidate's list did not already establish about its destination. */
-function destinationOf(
-  index: PolicyIndex,
-  c: Candidate,
-  flow: NormalizedFlow,
-): DestinationMatch | null | undefined {
-  switch (c.via) {
-    case "any":
-      return null;
-    case "address":
-      return {
-        type: "object",
-        id: index.objectIds[c.target] ?? "",
-        form: "address",
-        matched: flow.dstText ?? "",
-      };
-    case "object-host": {
-      const object = index.policy.objects[c.target];
-      const term = object?.hosts[c.detail];
-      const primary = flow.names[0] ?? "";
-      if (!object || !term || term.exclude.some((p) => hostMatches(p, primary))) return undefined;
-      const others = flow.names.slice(1);
-      if (!others.every((name) => object.hosts.some((t) => termHas(t, name)))) return undefined;
-      return { type: "object", id: object.id, form: "fqdn", matched: c.pattern };
-    }
-    case "service-form": {
-      const service = index.policy.services[c.target];
-      const form = service?.forms[c.detail];
-      if (!service || !form || !portAllowed(service.ports, flow.port) || !formAdmits(form, flow))
-        return undefined;
-      return {
-        type: "service",
-        id: service.id,
-        form: form.form,
-        matched: `${form.host}${form.pathPrefix ?? ""}`,
-      };
-    }
+  for (const object of dst) {
+    push(lists, index.open.byObject[object]);
+    push(gated, index.gated.byObject[object]);
   }
+  if (primary !== undefined) {
+    for (const list of index.open.hosts.match(primary)) push(lists, list);
+    for (const list of index.gated.hosts.match(primary)) push(gated, list);
+  }
+  for (const object of src) {
+    push(gated, index.anyBySource[object]);
+    push(bySource, index.bySource[object]);
+  }
+  push(lists, index.anyByPort.get(flow.port));
+  push(lists, index.anyWide);
+  lists.push(...(total(bySource) < total(gated) ? bySource : gated));
+  return lists;
 }
 
 /**
@@ -99,17 +63,22 @@ export function decide(index: PolicyIndex, rawFlow: Flow): Decision {
   const cursors = new Array<number>(lists.length).fill(0);
   const monitored: MonitorHit[] = [];
   let settledRule = -1;
+  let checkedRule = -1;
 
   for (;;) {
     const next = nextCandidate(lists, cursors);
     if (!next || next.rule >= index.decisiveEnd) break;
     if (next.rule === settledRule) continue;
+    // A rule with several of the flow's source objects is listed once under each of them.
+    if (next.via === "source" && next.rule === checkedRule) continue;
+    checkedRule = next.rule;
 
     const indexed = index.rules[next.rule];
     if (!indexed || !portAllowed(indexed.rule.ports, flow.port)) continue;
     const sources = indexed.sources;
-    if (sources && !sources.some((object) => contains(src, object))) continue;
-    const destination = destinationOf(index, next, flow);
+    if (next.via !== "source" && sources && !sources.some((object) => contains(src, object)))
+      continue;
+    const destination = candidateDestination(index, next, flow, dst);
     if (destination === undefined) continue;
 
     settledRule = next.rule;
