@@ -69,8 +69,7 @@ describe("the console over the running product", () => {
 
     await page.getByLabel("Name").fill("Grace Labs");
     await page.getByRole("button", { name: "Create" }).click();
-    await page.waitForURL(/\/orgs\/[^/]+$/);
-    await expect(page.getByRole("heading", { name: "Grace Labs" }).isVisible()).resolves.toBe(true);
+    await page.getByRole("heading", { name: "Grace Labs" }).waitFor();
     await watched.shot("overview-empty");
 
     await page.getByRole("button", { name: "Sign out" }).click();
