@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type BenchOutcome, pickFigures, renderMarkdown } from "./lib/report.ts";
+import { type BenchOutcome, pickFigures, renderMarkdown, wafDetection } from "./lib/report.ts";
 import { ROOT, readResult, writeResult } from "./lib/results.ts";
 
 const TIMEOUT_SECONDS = Number(process.env.BENCH_TIMEOUT_SECONDS ?? 600);
@@ -76,11 +76,18 @@ function goalOf(name: string, figures: BenchOutcome["figures"]): Goal | undefine
     return { text: "p99 ≤ 5 s", met: judge(worst, (p) => p <= 5000) };
   }
   if (name === "waf") {
+    // KNOWN-GAP: waf.json carries detection tallies but no throughput ratio against
+    // ModSecurity yet; once waf.ts writes one (a key naming modsec and ratio) it is judged here.
     const key = Object.keys(figures).find((k) => /modsec/i.test(k) && /ratio/i.test(k));
     const ratio = key ? num(figures, key) : undefined;
+    const caught = num(figures, "detection.ringfence.attacksCaught") ?? Number.NaN;
+    const better =
+      caught >= (num(figures, "detection.modsecurity.attacksCaught") ?? Number.NaN) &&
+      (num(figures, "detection.ringfence.benignBlocked") ?? Number.NaN) <=
+        (num(figures, "detection.modsecurity.benignBlocked") ?? Number.NaN);
     return {
       text: "WAF-inspected req/s ≥ 1.5× nginx+ModSecurity+CRS, equal or better detection",
-      met: judge(ratio, (r) => r >= 1.5),
+      met: ratio === undefined ? "unknown" : ratio >= 1.5 && better,
     };
   }
   return undefined;
@@ -96,7 +103,8 @@ async function main(): Promise<void> {
   for (const name of BENCHMARKS.filter((n) => !ONLY || ONLY.includes(n))) {
     console.log(`bench: ${name} (at most ${TIMEOUT_SECONDS} s)`);
     const run = await runOne(name);
-    const figures = run.ok ? pickFigures(readResult(name)) : {};
+    const raw = run.ok ? readResult(name) : undefined;
+    const figures = { ...pickFigures(raw), ...(name === "waf" ? wafDetection(raw) : {}) };
     if (!run.ok) console.log(`bench: ${name} skipped: ${run.reason}`);
     const goal = goalOf(name, figures);
     outcomes.push({

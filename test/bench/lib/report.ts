@@ -58,3 +58,28 @@ export function renderMarkdown(outcomes: BenchOutcome[], startedAt: string): str
   }
   return `${lines.join("\n")}\n`;
 }
+
+type Tally = Record<string, { cases?: number; hits?: number }>;
+
+function hits(tally: unknown): number {
+  if (typeof tally !== "object" || tally === null) return Number.NaN;
+  return Object.values(tally as Tally).reduce((sum, c) => sum + (c.hits ?? 0), 0);
+}
+
+/**
+ * Detection figures from waf.json, when it carries per-category tallies for both engines:
+ * attacks caught and benign requests wrongly blocked, ours and ModSecurity+CRS's.
+ */
+export function wafDetection(raw: unknown): BenchOutcome["figures"] {
+  if (typeof raw !== "object" || raw === null) return {};
+  const doc = raw as Record<string, { attacks?: unknown; benign?: unknown } | undefined>;
+  const ours = doc.ringfence;
+  const theirs = doc.modsecurity;
+  if (!ours || !theirs) return {};
+  return {
+    "detection.ringfence.attacksCaught": hits(ours.attacks),
+    "detection.modsecurity.attacksCaught": hits(theirs.attacks),
+    "detection.ringfence.benignBlocked": hits(ours.benign),
+    "detection.modsecurity.benignBlocked": hits(theirs.benign),
+  };
+}
