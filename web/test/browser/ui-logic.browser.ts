@@ -1,0 +1,67 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Asset } from "@ringfence/engine/documents";
+import { describe, expect, it } from "vitest";
+import { lineDiff } from "../../src/ui/components/publish.tsx";
+import { moved } from "../../src/ui/components/rule-sets.tsx";
+import { filterAssets, NO_FILTERS } from "../../src/ui/inventory.ts";
+import { quickCreateLink } from "../../src/ui/onboarding.ts";
+import { checkSelector, matchingIds, membershipDiff } from "../../src/ui/selector.ts";
+import type { InventoryItem } from "../../src/ui/types.ts";
+
+async function fixtureAssets(): Promise<Asset[]> {
+  const text = await readFile(join(import.meta.dirname, "fixtures", "acme-inventory.json"), "utf8");
+  return (JSON.parse(text) as { assets: Asset[] }).assets;
+}
+
+const items = (assets: Asset[]): InventoryItem[] =>
+  assets.map((asset, i) => ({ id: `inv_${i}`, accountId: "cla_1", asset, updatedAt: "" }));
+
+describe("the console's own logic", () => {
+  it("reports a selector error with the position the engine's parser stopped at", () => {
+    const check = checkSelector('tag.Role == "web" and');
+    expect(check).toMatchObject({ ok: false, line: 1, column: 22 });
+    expect(checkSelector('tag.Role == "web"')).toEqual({ ok: true });
+  });
+
+  it("previews membership and the diff an edit makes", async () => {
+    const assets = await fixtureAssets();
+    const before = matchingIds('tag.Role == "web"', undefined, assets);
+    const after = matchingIds('tag.Env == "prod" or tag.Role == "batch"', undefined, assets);
+    expect([...before].sort()).toEqual([assets[0]?.id, assets[1]?.id].sort());
+    expect(membershipDiff(before, after)).toEqual({ added: [assets[2]?.id], removed: [] });
+    expect(matchingIds('tag.Role == "web"', { regions: ["eu-west-1"] }, assets).size).toBe(0);
+  });
+
+  it("filters assets by tag pair, region and a search over addresses", async () => {
+    const all = items(await fixtureAssets());
+    expect(filterAssets(all, { ...NO_FILTERS, tag: "Role=web" })).toHaveLength(2);
+    expect(filterAssets(all, { ...NO_FILTERS, tag: "Cost Center" })).toHaveLength(1);
+    const found = filterAssets(all, { ...NO_FILTERS, region: "us-east-1", search: "10.0.2.11" });
+    expect(found.map((i) => i.asset.name)).toEqual(["web-2"]);
+  });
+
+  it("builds the quick-create link only when the deployment publishes the template", () => {
+    const account = { externalId: "rf-0123", roleArn: "arn:aws:iam::111122223333:role/RfRead" };
+    expect(quickCreateLink(account, { templateUrl: undefined, principalArn: "p" })).toBeNull();
+    const link = quickCreateLink(account, {
+      templateUrl: "https://templates.example.test/role.yaml",
+      principalArn: "arn:aws:iam::999999999999:role/ringfence",
+    });
+    const params = new URL((link ?? "").replace("#/stacks/quickcreate", "")).searchParams;
+    expect(params.get("param_ExternalId")).toBe("rf-0123");
+    expect(params.get("param_RoleName")).toBe("RfRead");
+  });
+
+  it("reorders rules by one step and leaves the ends in place", () => {
+    expect(moved(["a", "b", "c"], 2, -1)).toEqual(["a", "c", "b"]);
+    expect(moved(["a", "b", "c"], 0, -1)).toEqual(["a", "b", "c"]);
+  });
+
+  it("diffs policy text by line", () => {
+    expect(lineDiff("a\nb", "a\nc")).toEqual([
+      { sign: "-", text: "b" },
+      { sign: "+", text: "c" },
+    ]);
+  });
+});
