@@ -11,6 +11,34 @@ const loopbackHost = z
     },
   );
 
+const upstreamUrl = z.string().refine(
+  (text) => {
+    try {
+      const url = new URL(text);
+      const plain = url.search === "" && url.hash === "" && !url.username && !url.password;
+      return (url.protocol === "https:" || url.protocol === "http:") && plain;
+    } catch {
+      return false;
+    }
+  },
+  { message: "an upstream must be an http:// or https:// URL without credentials, query or hash" },
+);
+
+/** One inbound application behind the reverse proxy. */
+const reverseRoute = z.strictObject({
+  /** Host the route answers for (without port); every Host when absent. */
+  host: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]{1,253}$/, { message: "expected a host name without port" })
+    .optional(),
+  pathPrefix: z.string().regex(/^\/[^?#\s]*$/, { message: "expected a path starting with /" }),
+  upstream: upstreamUrl,
+  /** Inspection profiles (ids in the bundle) run on every request and response of the route. */
+  profiles: z.array(z.string().min(1)).default([]),
+  /** Trust anchor (PEM file) for this upstream's TLS; the system store when absent. */
+  upstreamCaFile: z.string().min(1).optional(),
+});
+
 /**
  * The gateway's configuration file (JSON). Every field is validated at start and each error
  * names the setting, e.g. `listen.proxy.port: expected an integer`.
@@ -57,6 +85,15 @@ export const gatewayConfigSchema = z.strictObject({
     .default({ kind: "system" }),
   egress: z.strictObject({ allow: z.array(z.string()).default([]) }).prefault({}),
   upstreamCaFile: z.string().min(1).optional(),
+  /** The reverse proxy in front of inbound applications (a WAF); off when absent. */
+  reverse: z
+    .strictObject({
+      listen: z.strictObject({ host: z.string().min(1), port }),
+      /** Certificate and key (PEM files) the listener terminates TLS with; plain HTTP without. */
+      tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
+      routes: z.array(reverseRoute).min(1),
+    })
+    .optional(),
   orgCa: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
   trustedHops: z
     .strictObject({

@@ -10,6 +10,7 @@ import { DEFAULT_HEAD_LIMITS } from "./http/head.ts";
 import { Metrics, renderMetrics } from "./metrics.ts";
 import { handleForwardConnection } from "./proxy/forward.ts";
 import { type TrustedHops, trustedHops } from "./proxy/identity.ts";
+import { createReverseServer, type ReverseOptions } from "./reverse/listener.ts";
 import { loadCa, type PemPair } from "./tls/ca.ts";
 import { LeafMinter } from "./tls/minter.ts";
 
@@ -28,6 +29,8 @@ export type GatewayOptions = {
   /** The organisation CA that signs minted leaves; proxy mode is refused without it. */
   orgCa?: PemPair;
   trustedHops?: TrustedHops;
+  /** The reverse proxy for inbound applications; not started when absent. */
+  reverse?: ReverseOptions;
   limits?: Partial<GatewayLimits>;
   emit(event: DecisionEvent): void;
   /** Extra gauges shown on /metrics (bundle sync and spool state live outside the proxy). */
@@ -39,6 +42,8 @@ export type GatewayOptions = {
 /** A running gateway: bound ports and a graceful stop. */
 export type RunningGateway = {
   proxyPort: number;
+  /** Bound port of the reverse-proxy listener, when one is configured. */
+  reversePort: number | undefined;
   metricsPort: number | undefined;
   context: GatewayContext;
   /** Stops accepting, lets open connections finish for up to `graceMs`, then closes the rest. */
@@ -72,19 +77,32 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     handleForwardConnection(context, socket);
   });
   const proxyPort = await listen(proxy, options.proxy);
+  const track = (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  };
+  const reverse = options.reverse
+    ? createReverseServer(context, options.reverse, track)
+    : undefined;
+  const reversePort =
+    reverse && options.reverse ? await listen(reverse.server, options.reverse.listen) : undefined;
+  if (reverse && reversePort !== undefined) reverse.bind(reversePort);
   const metricsServer = options.metrics ? metricsListener(context, options) : undefined;
   const metricsPort =
     metricsServer && options.metrics ? await listen(metricsServer, options.metrics) : undefined;
 
   return {
     proxyPort,
+    reversePort,
     metricsPort,
     context,
     close: async (graceMs = 5_000) => {
       proxy.close();
+      reverse?.server.close();
       metricsServer?.close();
       await drain(sockets, graceMs);
       await context.upstream.close();
+      await reverse?.closePools();
     },
   };
 }

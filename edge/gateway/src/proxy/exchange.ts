@@ -3,6 +3,7 @@ import { type Duplex, Readable } from "node:stream";
 import type { Detection } from "@ringfence/engine/documents";
 import type { GatewayContext } from "../context.ts";
 import { EgressBlocked, judgedAddress } from "../egress/dial.ts";
+import type { UpstreamPool } from "../egress/upstream.ts";
 import type { Decision } from "../engine/policy.ts";
 import { buildEvent, gatewayFinding } from "../events/build.ts";
 import { type BodyFraming, headerValue, type RequestHead } from "../http/head.ts";
@@ -11,7 +12,19 @@ import { endToEnd, headerPairs, responseHead, sendError, writeAll } from "../htt
 import { inspectBefore, type ResponseFilter, responseFilter } from "./inspection.ts";
 
 /** Where an allowed request goes upstream. */
-export type Forward = { kind: "forward"; host: string; port: number; tls: boolean; path: string };
+export type Forward = {
+  kind: "forward";
+  host: string;
+  port: number;
+  tls: boolean;
+  path: string;
+  /** Profiles to inspect with; the rule's own in proxy mode when absent. */
+  inspect?: readonly string[];
+  /** Upstream clients with trust anchors of their own; the gateway's pool when absent. */
+  pool?: UpstreamPool;
+  /** Adjusts the end-to-end request headers before they go upstream. */
+  rewriteHeaders?(headers: Array<[string, string]>): Array<[string, string]>;
+};
 
 /** A refusal, with the finding that explains it when the gateway (not a rule) refused. */
 export type Refusal = {
@@ -34,6 +47,11 @@ export type HttpSession = {
   stream: Duplex;
   reader: SocketReader;
   src: { ip: string; port?: number };
+  /**
+   * Names the client of each request where it may differ per request (a trusted load balancer
+   * multiplexing clients over one connection); the connection's source stands when absent.
+   */
+  identify?(head: RequestHead): { ip: string; port?: number };
   route(head: RequestHead): Routed;
 };
 
@@ -59,6 +77,7 @@ async function serveOne(session: HttpSession, head: RequestHead): Promise<boolea
   const { ctx } = session;
   const requestId = randomUUID();
   const started = performance.now();
+  if (session.identify) session.src = session.identify(head);
   const routed = upgradeRefusal(head) ?? session.route(head);
   ctx.metrics.recordDecision(
     routed.kind === "forward" ? "allow" : "deny",
@@ -151,7 +170,9 @@ async function forward(
   // GAP(inspect-streamed-body): a body above maxBufferedBody is inspected by its head only;
   // feeding it through a request-side createBodyScanner as it streams would remove this.
   const bytes = body.kind === "buffer" ? body.bytes : new Uint8Array(0);
-  const inspected = inspectBefore(ctx.policy.current, route.decision, head, bytes, session.src.ip);
+  const profiles =
+    route.inspect ?? (route.decision?.mode === "proxy" ? route.decision.profiles : []);
+  const inspected = inspectBefore(ctx.policy.current, profiles, head, bytes, session.src.ip);
   if (inspected.block) {
     sendError(
       stream,
@@ -163,11 +184,12 @@ async function forward(
     emit({ findings: inspected.findings, status: 403 });
     return false;
   }
-  const headers = endToEnd(head.headers).filter(
+  const kept = endToEnd(head.headers).filter(
     ([name]) => !/^(content-length|x-request-id)$/i.test(name),
   );
+  const headers = route.rewriteHeaders ? route.rewriteHeaders(kept) : kept;
   headers.push(["x-request-id", requestId]);
-  const client = ctx.upstream.clientFor({
+  const client = (route.pool ?? ctx.upstream).clientFor({
     host: route.host,
     address,
     port: route.port,

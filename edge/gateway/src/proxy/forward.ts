@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type net from "node:net";
+import type { Duplex } from "node:stream";
 import type { GatewayContext } from "../context.ts";
 import { buildEvent, gatewayFinding } from "../events/build.ts";
 import { FramingError } from "../http/errors.ts";
@@ -60,7 +61,16 @@ async function serveClient(
   );
 }
 
-function refuseFraming(ctx: GatewayContext, socket: net.Socket, error: unknown, ip: string): void {
+/**
+ * Answers a framing error with 400 and its finding (nothing was forwarded); any other failure
+ * just closes the connection, so no internal detail reaches the client.
+ */
+export function refuseFraming(
+  ctx: GatewayContext,
+  socket: Duplex,
+  error: unknown,
+  ip: string,
+): void {
   if (!(error instanceof FramingError)) {
     socket.destroy();
     return;

@@ -6,7 +6,7 @@ import {
   inspectRequest,
 } from "@ringfence/engine/inspect";
 import { toEventDetection } from "../engine/inspection.ts";
-import type { Decision, PolicyHandle } from "../engine/policy.ts";
+import type { PolicyHandle } from "../engine/policy.ts";
 import { gatewayFinding } from "../events/build.ts";
 import type { RequestHead } from "../http/head.ts";
 
@@ -18,27 +18,29 @@ export type RequestVerdict = {
 };
 
 /**
- * Runs the rule's inspection profiles on a request (proxy mode only). A profile that cannot be
- * compiled blocks the request: inspection that was asked for is never silently skipped.
+ * Runs inspection profiles (a proxy-mode rule's, or a reverse-proxy route's) on a request. A
+ * profile that cannot be compiled or is missing from the bundle blocks the request: inspection
+ * that was asked for is never silently skipped.
  */
 export function inspectBefore(
   policy: PolicyHandle,
-  decision: Decision | undefined,
+  profileIds: readonly string[],
   head: RequestHead,
   body: Uint8Array,
   sourceIp: string,
 ): RequestVerdict {
-  if (decision?.mode !== "proxy" || decision.profiles.length === 0) {
-    return { compiled: undefined, findings: [], block: false };
-  }
+  if (profileIds.length === 0) return { compiled: undefined, findings: [], block: false };
   let compiled: CompiledProfiles | undefined;
   try {
-    compiled = policy.profiles?.for(decision.profiles);
+    compiled = policy.profiles?.for(profileIds);
   } catch {
+    compiled = undefined;
+  }
+  if (!compiled) {
+    // No bundle holds the profiles (never synced, or a stale route), so nothing can inspect.
     const finding = gatewayFinding("inspection-unavailable", "inspection", "profiles");
     return { compiled: undefined, findings: [finding], block: true };
   }
-  if (!compiled) return { compiled: undefined, findings: [], block: false };
   const headers = head.headers.map(([name, value]): [string, string] => [name, value]);
   const result = inspectRequest(compiled, {
     method: head.method,

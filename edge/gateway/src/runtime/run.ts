@@ -14,6 +14,7 @@ import {
 import { EventShipper } from "../events/spool.ts";
 import { type GatewayOptions, type RunningGateway, startGateway } from "../gateway.ts";
 import { trustedHops } from "../proxy/identity.ts";
+import type { ReverseOptions } from "../reverse/listener.ts";
 import { BundleSync } from "../sync/bundle-sync.ts";
 import { StateStore } from "../sync/store.ts";
 import { connectControlPlane } from "./control.ts";
@@ -129,6 +130,7 @@ export async function runGateway(
     readyLine: {
       ready: "gateway",
       proxy: gateway.proxyPort,
+      ...(gateway.reversePort === undefined ? {} : { reverse: gateway.reversePort }),
       metrics: gateway.metricsPort ?? null,
       bundleVersion: policy.current.version,
       pid: process.pid,
@@ -161,5 +163,26 @@ export async function listenerOptions(
       config.trustedHops.proxyProtocol,
       config.trustedHops.forwardedFor,
     ),
+    reverse: config.reverse ? await reverseOptions(config.reverse, read) : undefined,
   };
+}
+
+/** Reads the reverse proxy's certificate and per-route trust anchors named in the config. */
+async function reverseOptions(
+  reverse: NonNullable<GatewayConfig["reverse"]>,
+  read: (file: string) => Promise<string>,
+): Promise<ReverseOptions> {
+  const routes = await Promise.all(
+    reverse.routes.map(async (route) => ({
+      host: route.host,
+      pathPrefix: route.pathPrefix,
+      upstream: route.upstream,
+      profiles: route.profiles,
+      upstreamCa: route.upstreamCaFile ? [await read(route.upstreamCaFile)] : undefined,
+    })),
+  );
+  const tls = reverse.tls
+    ? { certPem: await read(reverse.tls.certFile), keyPem: await read(reverse.tls.keyFile) }
+    : undefined;
+  return { listen: reverse.listen, tls, routes };
 }
