@@ -12,13 +12,12 @@ import { loadDlpCorpus, loadWafCorpus } from "./labelled-corpus.ts";
 const compiled = compileProfiles(defaultProfiles());
 
 /*
- * Known gap: three cases of our own corpus fail today and are kept because they are real: two
- * SSRF spellings the lexical guard allows (a metadata address hidden in a DNS name, and a
- * userinfo trick; raised with the SSRF owner) and markdown inline code (`ls -la`) in a chat
- * message that the shell-substitution rule flags. Floors below are today's figures (a ratchet).
+ * Every labelled case passes: the metadata address hidden in a wildcard-DNS name or in the
+ * userinfo is flagged by the WAF (the URL parser's host is not what the attacker aims at), and
+ * Markdown inline code in prose is read as a quotation. The floors hold that.
  */
-const ATTACK_FLOOR = 0.95;
-const BENIGN_CEILING = 0.06;
+const ATTACK_FLOOR = 1;
+const BENIGN_CEILING = 0;
 
 describe("our labelled corpus", () => {
   const cases = loadWafCorpus().map((c) => {

@@ -121,3 +121,23 @@ describe("script shapes beyond markup", () => {
     expect(ids("GET", `/q?x=${encodeURIComponent(payload)}`)).toContain("xss-dom-script");
   });
 });
+
+describe("SSRF decoys and Markdown code", () => {
+  it.each(["http://169.254.169.254:80@evil.example/", "http://169.254.169.254.nip.io.local/"])(
+    "flags the metadata address hidden in %s",
+    (url) => {
+      expect(ids("GET", `/fetch?url=${encodeURIComponent(url)}`)).toContain(
+        "ssrf-internal-destination",
+      );
+    },
+  );
+
+  it("reads Markdown inline code in chat as a quotation, not a substitution", () => {
+    const message = "Use `ls -la` in your terminal and then read the README";
+    expect(ids("GET", `/chat?m=${encodeURIComponent(message)}`)).toEqual([]);
+  });
+
+  it("still flags a bare backtick substitution", () => {
+    expect(ids("GET", `/q?x=${encodeURIComponent("`id`")}`)).toContain("rce-shell-substitution");
+  });
+});

@@ -98,8 +98,20 @@ function windowsCommand(value: string): string | undefined {
   return undefined;
 }
 
+/*
+ * Chat and Markdown quote commands as inline code: "Use `ls -la` in your terminal". When the
+ * text around the backtick spans is prose (several words, no shell operators), the spans are
+ * quotations, not command substitution, and are read as plain words.
+ */
+function withoutInlineCode(value: string): string {
+  if (!value.includes("`")) return value;
+  const outside = value.replace(/`[^`\n]*`/g, " ");
+  const words = outside.match(/[a-z]{2,}/gi) ?? [];
+  return words.length >= 4 && !/[;|&$<>`]/.test(outside) ? outside : value;
+}
+
 function commandAfterSeparator(value: string): string | undefined {
-  const clean = deobfuscateShell(value);
+  const clean = deobfuscateShell(withoutInlineCode(value));
   for (const m of clean.matchAll(UNIX_AFTER_SEPARATOR_ALL)) {
     if (plausibleCommand(m[0], clean.slice((m.index ?? 0) + m[0].length))) return m[0].trim();
   }
@@ -144,19 +156,17 @@ export const rceRules: WafRule[] = [
     },
     POWERSHELL,
   ),
-  patternRule(
-    {
-      id: "rce-shell-substitution",
-      category: "rce",
-      paranoia: 1,
-      severity: "critical",
-      description:
-        "shell command or process substitution: dollar-paren, backticks, process and brace expansion",
-      kinds: ARGS_HEADERS.filter((k) => k !== "header"),
-      transforms: ["removeNulls"],
-    },
-    SHELL_SUBSTITUTION,
-  ),
+  {
+    id: "rce-shell-substitution",
+    category: "rce",
+    paranoia: 1,
+    severity: "critical",
+    description:
+      "shell command or process substitution: dollar-paren, backticks, process and brace expansion",
+    kinds: ARGS_HEADERS.filter((k) => k !== "header"),
+    transforms: ["removeNulls"],
+    match: (value) => SHELL_SUBSTITUTION.exec(withoutInlineCode(value))?.[0],
+  },
   patternRule(
     {
       id: "rce-glob-path",

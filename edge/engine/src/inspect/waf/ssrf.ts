@@ -31,9 +31,34 @@ function judgeUrlValue(value: string): string | undefined {
   if (DANGEROUS_SCHEMES.test(scheme))
     return `scheme ${scheme.toLowerCase()}: ${value}`.slice(0, 100);
   const result = checkUrlLexical(value.trim());
-  return result.verdict === "block" && BLOCKING_REASONS.has(result.reason)
-    ? describe(result, value)
-    : undefined;
+  if (result.verdict === "block" && BLOCKING_REASONS.has(result.reason)) {
+    return describe(result, value);
+  }
+  return decoyAuthority(value.trim());
+}
+
+const AUTHORITY = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\\]*)/i;
+const EMBEDDED_IPV4 = /(?:^|\.)(\d{1,3}(?:[.-]\d{1,3}){3})\./;
+
+/*
+ * Two spellings aim a reader's eye, or a second parser, at an internal address while the URL
+ * parser connects elsewhere. In `http://169.254.169.254:80@evil.example/` the address is only
+ * userinfo (the host is evil.example), which is still an SSRF attempt against any parser or
+ * proxy that reads it differently. In `http://169.254.169.254.nip.io/` the address is a label
+ * of a name, and wildcard DNS services answer such names with the embedded address. Both are
+ * judged lexically: the embedded address decides, and nothing is resolved.
+ */
+function decoyAuthority(url: string): string | undefined {
+  const authority = AUTHORITY.exec(url)?.[1] ?? "";
+  const at = authority.lastIndexOf("@");
+  if (at >= 0) {
+    const [host = "", port] = authority.slice(0, at).split(":");
+    const hit = judgeRaw(host, port !== undefined && /^\d+$/.test(port) ? port : undefined);
+    if (hit) return `userinfo decoy ${hit}`;
+  }
+  const embedded = EMBEDDED_IPV4.exec(authority.slice(at + 1))?.[1];
+  const hit = embedded === undefined ? undefined : judgeRaw(embedded.replace(/-/g, "."), undefined);
+  return hit ? `address embedded in a name, ${hit}` : undefined;
 }
 
 /**
