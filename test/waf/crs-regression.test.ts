@@ -3,11 +3,11 @@ import { loadCrsCases } from "./crs-corpus.ts";
 import { evaluateCrs } from "./crs-eval.ts";
 
 /*
- * Known gap: the brief's bar is >= 95% of level-1 attacks detected and <= 5% of benign cases
- * flagged. Today's measured figures are the floors below (a ratchet: they may only rise). What
- * would remove the gap: CRS's level-1 tests target very specific command, PHP and Java name
- * lists (932/933/944) and protocol limits (920) that our heuristics only partly cover, and the
- * benign cases of 920/922 trip our stricter framing checks; both need per-file tuning.
+ * Known gap: the bar is >= 95% of level-1 attacks detected and <= 5% of benign cases flagged;
+ * today's figures (93.6%, 10.9%) are the floors below, a ratchet that may only rise. What would
+ * remove the gap: 942 (16 SQL misses, 15 benign flags) and 944 (17 Java misses) need their own
+ * pass, 920 flags 18 benign cases with framing checks stricter than CRS's defaults, and several
+ * "benign" cases of 932 are attacks that only a different CRS rule id is meant to catch.
  */
 const DETECTION_FLOOR = 0.93;
 const FALSE_POSITIVE_CEILING = 0.11;
