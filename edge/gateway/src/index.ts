@@ -1,6 +1,6 @@
 /**
  * The Node.js VM gateway: forward proxy (CONNECT in forwarding and proxy mode, absolute-form
- * HTTP) with strict framing, egress guard, bundle sync, event shipping and metrics.
+ * HTTP), reverse proxy for inbound applications, with strict framing, egress guard, bundle sync, event shipping and metrics.
  * See docs/gateway.md.
  */
 export {
@@ -23,6 +23,8 @@ export { EventShipper } from "./events/spool.ts";
 export { type GatewayOptions, type RunningGateway, startGateway } from "./gateway.ts";
 export { FramingError } from "./http/errors.ts";
 export { parseRequestHead, type RequestHead } from "./http/head.ts";
+export type { ReverseOptions } from "./reverse/listener.ts";
+export { type ReverseRoute, RouteError } from "./reverse/routes.ts";
 export { runClusterPrimary, runClusterWorker } from "./runtime/cluster.ts";
 export { type GatewayProcess, runGateway, type SingleProcess } from "./runtime/run.ts";
 export { BundleSync } from "./sync/bundle-sync.ts";
