@@ -1,6 +1,7 @@
 /**
  * The Node.js VM gateway: forward proxy (CONNECT in forwarding and proxy mode, absolute-form
- * HTTP), reverse proxy for inbound applications, with strict framing, egress guard, bundle sync, event shipping and metrics.
+ * HTTP) and reverse proxy for inbound applications, with strict framing, egress guard, bundle
+ * sync, event shipping and metrics.
  * See docs/gateway.md.
  */
 export {
