@@ -1,5 +1,6 @@
 import { formatIp, type IpAddress, NetParseError, parseIpResult, unmapIpv4 } from "../net/index.ts";
 import { normalizeHost } from "./hosts.ts";
+import { normalizePath } from "./path.ts";
 
 /** A connection or request to decide on, as a gateway or worker sees it. */
 export interface Flow {
@@ -12,10 +13,9 @@ export interface Flow {
   /** TLS server name indication. */
   readonly sni?: string;
   /**
-   * Request path (with query); proxy mode only. GAP(path-normalisation): the engine compares
-   * it as given, so the enforcer must pass it with dot segments removed and unreserved
-   * percent-escapes decoded, or a deny on a path-style bucket could be sidestepped with
-   * `/corp%2Ddata/`. A shared normaliser in the engine would remove this duty.
+   * Request path (with query); proxy mode only. The engine decodes unreserved escapes and
+   * removes dot segments before matching (see normalizePath), so `/corp%2Ddata/` and
+   * `/x/../corp-data/` reach the same rules as `/corp-data/`.
    */
   readonly path?: string;
   readonly method?: string;
@@ -44,6 +44,7 @@ export interface NormalizedFlow {
    * destination, so a Host that disagrees with the SNI cannot ride on an allowed SNI.
    */
   readonly names: readonly string[];
+  /** The request path after normalizePath. */
   readonly path: string | undefined;
 }
 
@@ -90,5 +91,6 @@ export function normalizeFlow(flow: Flow): NormalizedFlow {
   }
   if (flow.path !== undefined && typeof flow.path !== "string")
     throw new FlowError("path", "not a string");
-  return { src, dst, dstText: dst ? formatIp(dst) : undefined, port, names, path: flow.path };
+  const path = flow.path === undefined ? undefined : normalizePath(flow.path);
+  return { src, dst, dstText: dst ? formatIp(dst) : undefined, port, names, path };
 }

@@ -15,6 +15,7 @@ export {
 export { type Flow, FlowError, normalizeFlow } from "./flow.ts";
 export { hostMatches, hostPatternProblem, normalizeHost, pathUnder } from "./hosts.ts";
 export { decideLinear } from "./linear.ts";
+export { normalizePath } from "./path.ts";
 export { POLICY_LIMITS, resolvePolicy } from "./resolve.ts";
 export {
   type HostTerm,
