@@ -38,16 +38,31 @@ function runOne(name: string): Promise<{ ok: boolean; reason?: string; seconds: 
     stderr = (stderr + chunk.toString()).slice(-2000);
     process.stderr.write(chunk);
   });
-  const groupKill = () => {
-    if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+  // SIGTERM first so a benchmark can stop what it started in process groups of its own
+  // (wrangler, nginx); the whole group is killed if it has not exited 15 s later.
+  const signalGroup = (signal: NodeJS.Signals) => {
+    if (child.pid === undefined || child.exitCode !== null) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // The group is already gone.
+    }
   };
-  const timer = setTimeout(groupKill, TIMEOUT_SECONDS * 1000);
+  let killTimer: NodeJS.Timeout | undefined;
+  const timer = setTimeout(() => {
+    signalGroup("SIGTERM");
+    killTimer = setTimeout(() => signalGroup("SIGKILL"), 15_000);
+  }, TIMEOUT_SECONDS * 1000);
   return new Promise((resolve) => {
     child.once("exit", (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(killTimer);
       const seconds = (performance.now() - started) / 1000;
       if (code === 0) return resolve({ ok: true, seconds });
-      const why = signal ? `stopped after ${TIMEOUT_SECONDS} s (${signal})` : `exit ${code}`;
+      const timedOut = seconds >= TIMEOUT_SECONDS;
+      const why = timedOut
+        ? `stopped after ${TIMEOUT_SECONDS} s (${signal ?? code})`
+        : `exit ${code}`;
       const lines = stderr.trim().split("\n").filter(Boolean);
       const last = lines.findLast((l) => /error/i.test(l)) ?? lines.at(-1) ?? "";
       resolve({ ok: false, reason: `${why}${last ? `; ${last.slice(0, 160)}` : ""}`, seconds });
