@@ -4,13 +4,13 @@ import { evaluateCrs } from "./crs-eval.ts";
 
 /*
  * Known gap: the bar is >= 95% of level-1 attacks detected and <= 5% of benign cases flagged;
- * today's figures (93.6%, 10.9%) are the floors below, a ratchet that may only rise. What would
+ * today's figures (93.6%, 10.2%) are the floors below, a ratchet that may only rise. What would
  * remove the gap: 942 (16 SQL misses, 15 benign flags) and 944 (17 Java misses) need their own
- * pass, 920 flags 18 benign cases with framing checks stricter than CRS's defaults, and several
+ * pass, 920 flags 14 benign cases with framing checks stricter than CRS's defaults, and several
  * "benign" cases of 932 are attacks that only a different CRS rule id is meant to catch.
  */
 const DETECTION_FLOOR = 0.93;
-const FALSE_POSITIVE_CEILING = 0.11;
+const FALSE_POSITIVE_CEILING = 0.105;
 
 describe("CRS regression corpus at paranoia level 1", () => {
   const { cases, errors } = loadCrsCases();

@@ -16,7 +16,21 @@ export interface BodyParseResult {
   detections: Detection[];
 }
 
-const TEXT_CHARSETS = new Set(["utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin1"]);
+/*
+ * Charsets a text body may declare: UTF-8 and ASCII, and the Latin-1 family that browsers still
+ * send for legacy forms (ISO-8859-15 and windows-1252 differ from Latin-1 in a few symbols
+ * only, so a Latin-1 reading sees the same markup and SQL the application does).
+ */
+const TEXT_CHARSETS = new Set([
+  "utf-8",
+  "utf8",
+  "us-ascii",
+  "ascii",
+  "iso-8859-1",
+  "latin1",
+  "iso-8859-15",
+  "windows-1252",
+]);
 
 function bodyAnomaly(id: string, evidence: string): Detection {
   return {
@@ -74,11 +88,12 @@ export function flattenJson(value: unknown, path: string, out: Field[]): void {
 }
 
 function decodeText(bytes: Uint8Array, charset: string | undefined, found: Detection[]): string {
-  if (charset !== undefined && !TEXT_CHARSETS.has(charset.toLowerCase())) {
+  // An empty body cannot be decoded differently, so its declared charset does not matter.
+  if (charset !== undefined && bytes.length > 0 && !TEXT_CHARSETS.has(charset.toLowerCase())) {
     found.push(bodyAnomaly("protocol-charset", `unexpected charset ${charset}`));
   }
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     if (charset === undefined || charset.toLowerCase().startsWith("utf")) {
       found.push({

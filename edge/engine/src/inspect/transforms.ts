@@ -72,7 +72,7 @@ export function base64Decode(text: string): string | undefined {
   try {
     const binary = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, "="));
     const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     return undefined;
   }
