@@ -47,7 +47,8 @@ export async function intercept(request: TunnelRequest, hello: ClientHelloInfo):
   }
 }
 
-function hostWithoutPort(host: string | undefined): string | undefined {
+/** The Host header's name, lower-cased, without port, brackets or trailing dot. */
+export function hostWithoutPort(host: string | undefined): string | undefined {
   if (host === undefined) return undefined;
   const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(host);
   if (bracket) return bracket[1]?.toLowerCase();

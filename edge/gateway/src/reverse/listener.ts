@@ -7,6 +7,7 @@ import { SocketReader } from "../http/reader.ts";
 import { type HttpSession, type Routed, serveHttp } from "../proxy/exchange.ts";
 import { refuseFraming } from "../proxy/forward.ts";
 import { forwardedClient, isTrusted, readProxyV2, socketIp } from "../proxy/identity.ts";
+import { hostWithoutPort } from "../proxy/intercept.ts";
 import { prepend } from "../proxy/splice.ts";
 import type { PemPair } from "../tls/ca.ts";
 import { type CompiledRoute, compileRoutes, matchRoute, type ReverseRoute } from "./routes.ts";
@@ -126,20 +127,13 @@ function identify(ctx: GatewayContext, connection: Source, head: RequestHead): S
   return named === connection.ip ? connection : { ip: named };
 }
 
-function hostOf(head: RequestHead): string | undefined {
-  if (head.host === undefined) return undefined;
-  const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(head.host);
-  if (bracket) return bracket[1]?.toLowerCase();
-  return head.host.replace(/:\d+$/, "").toLowerCase().replace(/\.$/, "");
-}
-
 function refusal(status: number, code: string, message: string, dst: Routed["dst"]): Routed {
   return { kind: "refuse", status, code, message, decision: undefined, dst };
 }
 
 /** Matches the route, decides with the engine (dstHost = the route's host) and forwards. */
 function routeInbound(state: Listener, session: HttpSession, head: RequestHead): Routed {
-  const host = hostOf(head);
+  const host = hostWithoutPort(head.host);
   const dst = { host, port: state.port };
   const path = requestPath(head.target);
   if (path.kind === "invalid") return refusal(400, "request-target", path.message, dst);
