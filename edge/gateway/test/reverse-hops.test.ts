@@ -53,3 +53,30 @@ describe("reverse proxy behind a trusted hop", () => {
     expect(gateway.events.at(-1)).toMatchObject({ action: "deny", src: { ip: STRANGER } });
   });
 });
+
+describe("reverse proxy upstreams and the egress guard", () => {
+  it("refuses a loopback upstream that egress.allow does not list, without connecting", async () => {
+    const guarded = await startTestGateway({
+      hosts: { "app.internal": ["127.0.0.1"] },
+      egressAllow: [],
+      policy: new PolicyHolder(rulesPolicy([{ id: "any", src: [STRANGER], host: "app.test" }])),
+      reverse: {
+        listen: { host: "127.0.0.1", port: 0 },
+        routes: [
+          { pathPrefix: "/", upstream: `http://app.internal:${upstream.port}`, profiles: [] },
+        ],
+      },
+    });
+    try {
+      const before = upstream.received().length;
+      const get = "GET / HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n";
+      const answer = await rawExchange(guarded.reversePort ?? 0, get, STRANGER);
+      expect(answer).toMatch(/^HTTP\/1\.1 403 /);
+      expect(answer).toContain('"code":"egress-blocked"');
+      expect(upstream.received().length).toBe(before);
+      expect(guarded.events.at(-1)?.detections?.[0]?.id).toMatch(/^gateway\.egress\./);
+    } finally {
+      await guarded.close(100);
+    }
+  });
+});
