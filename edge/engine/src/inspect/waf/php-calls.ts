@@ -26,9 +26,12 @@ const RISKY_NAMES = [
 
 /** English words among those names; they count only with arguments that read as code. */
 const PLAIN_WORDS = new Set(
-  "file copy link header stat touch dir mail extract sleep include require system exec glob rename mkdir chr ord define constant range compact pack printf".split(
-    " ",
-  ),
+  [
+    "file copy link header stat touch dir mail extract sleep include require system",
+    "exec glob rename mkdir chr ord define constant range compact pack printf",
+  ]
+    .join(" ")
+    .split(" "),
 );
 
 const CALL = new RegExp(`(?:^|[^\\w$>:\\\\])(${RISKY_NAMES})(=?)\\((.?)`, "gi");

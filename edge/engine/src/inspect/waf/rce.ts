@@ -1,12 +1,43 @@
 import { ARGS_HEADERS, patternRule, type WafRule } from "./rule.ts";
 
 /** Unix programs an attacker runs after breaking into a shell command line. */
-const UNIX_COMMANDS =
-  "cat|tac|nl|head|tail|more|less|ls|dir|id|whoami|uname|hostname|ifconfig|ip|netstat|ss|ps|kill|pkill|killall|env|printenv|export|set|echo|printf|curl|wget|fetch|lwp-download|nc|ncat|netcat|socat|telnet|ssh|scp|sftp|ftp|tftp|bash|sh|zsh|ksh|csh|tcsh|dash|ash|busybox|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|node|nodejs|lua|java|gcc|cc|make|awk|gawk|nawk|mawk|sed|grep|egrep|fgrep|find|xargs|chmod|chown|chgrp|chattr|rm|rmdir|mv|cp|dd|ln|touch|mkdir|mkfifo|mknod|tar|zip|unzip|gzip|gunzip|zcat|bzip2|xz|base64|base32|xxd|od|hexdump|strings|openssl|nslookup|dig|host|ping|traceroute|crontab|at|nohup|sudo|su|passwd|useradd|usermod|shutdown|reboot|halt|systemctl|service|mount|umount|iptables|sysctl|modprobe|insmod|lsmod|dmesg|last|w|who|finger|uptime|df|du|free|top|history|alias|eval|exec|source|sleep|timeout|time|watch|tee|rev|column|fold|cut|sort|uniq|wc|tr|paste|join|split|diff|cmp|file|stat|readlink|realpath|which|whereis|locate|getent|groups|lsof|strace|ltrace|gdb|vi|vim|nano|ed|emacs|pico|man|info|xterm|screen|tmux|expect|bridge|nmap|masscan|sqlmap|nikto|hydra|john|powershell|pwsh|sh|rsync|git|svn|docker|kubectl|aws|gcloud|az|mail|sendmail|logger|jq|yes|seq|shuf|expr|bc|test|true|false|chroot|nice|renice|env|ulimit|umask|wall|write|mesg|lp|cancel|wall|rpm|dpkg|apt|apt-get|yum|dnf|apk|pip|pip3|npm|gem|cpan|easy_install|composer|c99|c89|g\\+\\+|clang|ld|as|objdump|nm|readelf|pdb|irb|jrunscript|jjs|tclsh|wish|gdb|run-parts|ionice|taskset|setarch|flock|cpulimit|stdbuf|unshare|nsenter|capsh|script|ssh-keygen|ssh-keyscan|cd|comm|perf|rmt|rmt-tar|rmt-dump|trap|lastlog|lastlogin|aa-[a-z]+|zstd|zstdcat|zstdgrep|ansible(?:-[a-z]+)?|chef-[a-z]+|visudo|cscli";
+const UNIX_COMMANDS = [
+  "cat|tac|nl|head|tail|more|less|ls|dir|id|whoami|uname|hostname|ifconfig|ip|netstat|ss|ps",
+  "kill|pkill|killall|env|printenv|export|set|echo|printf|curl|wget|fetch|lwp-download|nc",
+  "ncat|netcat|socat|telnet|ssh|scp|sftp|ftp|tftp|bash|sh|zsh|ksh|csh|tcsh|dash|ash|busybox",
+  "python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|node|nodejs|lua|java|gcc|cc|make|awk",
+  "gawk|nawk|mawk|sed|grep|egrep|fgrep|find|xargs|chmod|chown|chgrp|chattr|rm|rmdir|mv|cp",
+  "dd|ln|touch|mkdir|mkfifo|mknod|tar|zip|unzip|gzip|gunzip|zcat|bzip2|xz|base64|base32|xxd",
+  "od|hexdump|strings|openssl|nslookup|dig|host|ping|traceroute|crontab|at|nohup|sudo|su",
+  "passwd|useradd|usermod|shutdown|reboot|halt|systemctl|service|mount|umount|iptables",
+  "sysctl|modprobe|insmod|lsmod|dmesg|last|w|who|finger|uptime|df|du|free|top|history|alias",
+  "eval|exec|source|sleep|timeout|time|watch|tee|rev|column|fold|cut|sort|uniq|wc|tr|paste",
+  "join|split|diff|cmp|file|stat|readlink|realpath|which|whereis|locate|getent|groups|lsof",
+  "strace|ltrace|gdb|vi|vim|nano|ed|emacs|pico|man|info|xterm|screen|tmux|expect|bridge",
+  "nmap|masscan|sqlmap|nikto|hydra|john|powershell|pwsh|sh|rsync|git|svn|docker|kubectl|aws",
+  "gcloud|az|mail|sendmail|logger|jq|yes|seq|shuf|expr|bc|test|true|false|chroot|nice",
+  "renice|env|ulimit|umask|wall|write|mesg|lp|cancel|wall|rpm|dpkg|apt|apt-get|yum|dnf|apk",
+  "pip|pip3|npm|gem|cpan|easy_install|composer|c99|c89|g\\+\\+|clang|ld|as|objdump|nm",
+  "readelf|pdb|irb|jrunscript|jjs|tclsh|wish|gdb|run-parts|ionice|taskset|setarch|flock",
+  "cpulimit|stdbuf|unshare|nsenter|capsh|script|ssh-keygen|ssh-keyscan|cd|comm|perf|rmt",
+  "rmt-tar|rmt-dump|trap|lastlog|lastlogin|aa-[a-z]+|zstd|zstdcat|zstdgrep",
+  "ansible(?:-[a-z]+)?|chef-[a-z]+|visudo|cscli",
+].join("|");
 
 /** Windows programs and shell built-ins that show up in command injection. */
-const WINDOWS_COMMANDS =
-  "cmd|cmd\\.exe|command\\.com|powershell|powershell\\.exe|pwsh|wscript|cscript|mshta|rundll32|regsvr32|certutil|bitsadmin|wmic|reg|regedit|net|net1|netsh|sc|schtasks|tasklist|taskkill|systeminfo|ipconfig|whoami|type|dir|copy|xcopy|robocopy|del|erase|rd|rmdir|md|mkdir|move|ren|attrib|icacls|cacls|takeown|vssadmin|wevtutil|bcdedit|bcdboot|diskpart|format|forfiles|findstr|find|more|start|call|set|setx|echo|ping|nslookup|tracert|route|arp|nbtstat|netstat|qprocess|query|quser|runas|msiexec|installutil|regasm|regsvcs|msbuild|odbcconf|cmstp|control|explorer|hh|infdefaultinstall|ieexec|pcalua|forfiles|sfc|shutdown|timeout|tftp|ftp|curl|wget|expand|extrac32|makecab|esentutl|ntdsutil|dsquery|nltest|klist|cipher|compact|fsutil|gpresult|gpupdate|assoc|ftype|pushd|popd|doskey|verify|ver|vol|label|tree|subst|mountvol|pathping|getmac|hostname|driverquery|openfiles|print|prompt|wmplayer";
+const WINDOWS_COMMANDS = [
+  "cmd|cmd\\.exe|command\\.com|powershell|powershell\\.exe|pwsh|wscript|cscript|mshta",
+  "rundll32|regsvr32|certutil|bitsadmin|wmic|reg|regedit|net|net1|netsh|sc|schtasks",
+  "tasklist|taskkill|systeminfo|ipconfig|whoami|type|dir|copy|xcopy|robocopy|del|erase|rd",
+  "rmdir|md|mkdir|move|ren|attrib|icacls|cacls|takeown|vssadmin|wevtutil|bcdedit|bcdboot",
+  "diskpart|format|forfiles|findstr|find|more|start|call|set|setx|echo|ping|nslookup",
+  "tracert|route|arp|nbtstat|netstat|qprocess|query|quser|runas|msiexec|installutil|regasm",
+  "regsvcs|msbuild|odbcconf|cmstp|control|explorer|hh|infdefaultinstall|ieexec|pcalua",
+  "forfiles|sfc|shutdown|timeout|tftp|ftp|curl|wget|expand|extrac32|makecab|esentutl",
+  "ntdsutil|dsquery|nltest|klist|cipher|compact|fsutil|gpresult|gpupdate|assoc|ftype|pushd",
+  "popd|doskey|verify|ver|vol|label|tree|subst|mountvol|pathping|getmac|hostname",
+  "driverquery|openfiles|print|prompt|wmplayer",
+].join("|");
 
 const OBFUSCATION = /\\(?=\S)|['"]|\$@|\$\{?IFS\}?|\$\*/g;
 
@@ -49,9 +80,16 @@ const WINDOWS_ENV =
  * nothing), so "hello; time he came" stays prose while ";time -p id" or ";more /etc/x" do not.
  */
 const ENGLISH_COMMANDS = new Set(
-  "time more less at head tail find ping last test tar w who set which file free top watch yes cut sort join split paste fold rev column info man mail make host id ip dir kill touch true false nice wall write cancel expect script source sleep timeout history alias as ed cc ld su bc df du ps nl od dd cp mv ln ss service screen bridge finger logger seq tee groups locate stat apt comm trap perf".split(
-    " ",
-  ),
+  [
+    "time more less at head tail find ping last test tar w who set which file free",
+    "top watch yes cut sort join split paste fold rev column info man mail make host",
+    "id ip dir kill touch true false nice wall write cancel expect script source",
+    "sleep timeout history alias as ed cc ld su bc df du ps nl od dd cp mv ln ss",
+    "service screen bridge finger logger seq tee groups locate stat apt comm trap",
+    "perf",
+  ]
+    .join(" ")
+    .split(" "),
 );
 const ARGUMENT_LIKE = /^\s*(?:$|[-/.~$|;&<>`'"]|\d|\S*[/=]|\S+\.\S)/;
 
@@ -83,9 +121,12 @@ const WINDOWS_ANY = new RegExp(
   "gi",
 );
 const WINDOWS_ENGLISH = new Set(
-  "more find start call set type echo copy move ren format print prompt label tree verify query control compact expand assoc route print".split(
-    " ",
-  ),
+  [
+    "more find start call set type echo copy move ren format print prompt label tree",
+    "verify query control compact expand assoc route print",
+  ]
+    .join(" ")
+    .split(" "),
 );
 
 /** A cmd.exe command, with everyday words held to the same argument test as on Unix. */
