@@ -1,7 +1,8 @@
 import { DocumentError } from "../documents/errors.ts";
-import { type IpPrefix, NetParseError, parseCidr } from "../net/index.ts";
+import { type IpPrefix, NetParseError } from "../net/index.ts";
 import { decisiveSet } from "./decision.ts";
 import { HostTrie } from "./host-trie.ts";
+import { parseCanonicalCidr } from "./prefix-set.ts";
 import { PrefixTable } from "./prefix-table.ts";
 import {
   type PortRange,
@@ -84,7 +85,7 @@ function parsePrefixes(policy: ResolvedPolicy): IpPrefix[][] {
   return policy.objects.map((object, i) =>
     object.prefixes.map((text, j) => {
       try {
-        return parseCidr(text);
+        return parseCanonicalCidr(text);
       } catch (error) {
         if (!(error instanceof NetParseError)) throw error;
         throw new DocumentError("resolved policy", [

@@ -147,7 +147,9 @@ export class ObjectResolver {
     this.sets.forEach(selected, (position) => {
       const asset = this.sets.assets[position];
       if (!asset || !inScope(asset, object.scope)) return;
-      for (const type of types) ranges.push(...this.assetRanges(position, asset, type));
+      for (const type of types) {
+        for (const range of this.assetRanges(position, asset, type)) ranges.push(range);
+      }
     });
     return mergeRanges(ranges);
   }
