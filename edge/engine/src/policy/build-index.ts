@@ -81,6 +81,22 @@ function candidateKey(rule: number, position: number, sub: number): number {
   return rule * 2 ** 28 + position * 2 ** 16 + sub;
 }
 
+/**
+ * Every candidate is built here with its fields in one order, so they share one hidden
+ * class and the merge in `decide` reads them through monomorphic property loads.
+ */
+function candidate(
+  rule: number,
+  position: number,
+  sub: number,
+  via: Via,
+  target = -1,
+  detail = 0,
+  pattern = "",
+): Candidate {
+  return { key: candidateKey(rule, position, sub), rule, position, via, target, detail, pattern };
+}
+
 function parsePrefixes(policy: ResolvedPolicy): IpPrefix[][] {
   return policy.objects.map((object, i) =>
     object.prefixes.map((text, j) => {
@@ -171,15 +187,7 @@ class CandidateBuilder {
     sources: Int32Array | null,
     destinations: readonly IndexedDestination[] | null,
   ): void {
-    const whole = (via: Via): Candidate => ({
-      key: candidateKey(rule, 0, 0),
-      rule,
-      position: 0,
-      via,
-      target: -1,
-      detail: 0,
-      pattern: "",
-    });
+    const whole = (via: Via) => candidate(rule, 0, 0, via);
     const distinctSources = sources ? [...new Set(sources)] : [];
     if (sources) {
       const candidate = whole("source");
@@ -221,26 +229,13 @@ class CandidateBuilder {
   private addObject(side: DestinationLists, rule: number, position: number, target: number) {
     const object = this.policy.objects[target];
     if (!object) return;
-    const base = { rule, position, target };
-    if (object.prefixes.length > 0) {
-      side.byObject[target]?.push({
-        ...base,
-        key: candidateKey(rule, position, 0),
-        via: "address",
-        detail: 0,
-        pattern: "",
-      });
-    }
+    if (object.prefixes.length > 0)
+      side.byObject[target]?.push(candidate(rule, position, 0, "address", target));
     let sub = 1;
     object.hosts.forEach((term, detail) => {
       for (const pattern of term.include) {
-        side.hosts.insert(pattern, {
-          ...base,
-          key: candidateKey(rule, position, sub++),
-          via: "object-host",
-          detail,
-          pattern,
-        });
+        const found = candidate(rule, position, sub++, "object-host", target, detail, pattern);
+        side.hosts.insert(pattern, found);
       }
     });
   }
@@ -248,15 +243,16 @@ class CandidateBuilder {
   private addService(side: DestinationLists, rule: number, position: number, target: number) {
     const service = this.policy.services[target];
     service?.forms.forEach((form: HostForm, detail) => {
-      side.hosts.insert(form.host, {
-        key: candidateKey(rule, position, detail + 1),
+      const found = candidate(
         rule,
         position,
-        via: "service-form",
+        detail + 1,
+        "service-form",
         target,
         detail,
-        pattern: form.host,
-      });
+        form.host,
+      );
+      side.hosts.insert(form.host, found);
     });
   }
 }

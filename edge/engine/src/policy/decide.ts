@@ -76,8 +76,7 @@ export function decide(index: PolicyIndex, rawFlow: Flow): Decision {
     const indexed = index.rules[next.rule];
     if (!indexed || !portAllowed(indexed.rule.ports, flow.port)) continue;
     const sources = indexed.sources;
-    if (next.via !== "source" && sources && !sources.some((object) => contains(src, object)))
-      continue;
+    if (next.via !== "source" && sources && !containsAny(src, sources)) continue;
     const destination = candidateDestination(index, next, flow, dst);
     if (destination === undefined) continue;
 
@@ -99,6 +98,11 @@ export function decide(index: PolicyIndex, rawFlow: Flow): Decision {
     );
   }
   return defaultDecision(index.policy.ruleSets[index.decisiveSet], idsOf(index, src), monitored);
+}
+
+function containsAny(src: Uint32Array, sources: Int32Array): boolean {
+  for (let i = 0; i < sources.length; i++) if (contains(src, sources[i] ?? -1)) return true;
+  return false;
 }
 
 function idsOf(index: PolicyIndex, objects: Uint32Array): string[] {
