@@ -79,7 +79,10 @@ export function useApiPaths() {
   });
 }
 
-/** Whether the API serves `path` (an OpenAPI template such as `/api/v1/orgs/{orgId}/objects`). */
-export function useHasApi(path: string): boolean {
-  return useApiPaths().data?.has(path) ?? false;
+/**
+ * Whether the API serves `path` (an OpenAPI template such as `/api/v1/orgs/{orgId}/objects`);
+ * undefined until the document has loaded, so callers do not claim a route is missing early.
+ */
+export function useHasApi(path: string): boolean | undefined {
+  return useApiPaths().data?.has(path);
 }

@@ -8,7 +8,9 @@ import { Empty, ErrorBox, Loading } from "./feedback.tsx";
 
 /** The draft's dynamic address objects whose selector (and scope) take in this asset. */
 export function ContainingObjects({ asset }: { asset: Asset }) {
-  if (!useHasApi("/api/v1/orgs/{orgId}/objects")) {
+  const served = useHasApi("/api/v1/orgs/{orgId}/objects");
+  if (served === undefined) return <Loading what="address objects" />;
+  if (!served) {
     return <Empty title="Address objects are not served by this deployment yet." />;
   }
   return <Containing asset={asset} />;

@@ -62,22 +62,23 @@ export default function ObjectsPage() {
         title="Address objects"
         description="Who rules speak about: dynamic objects select assets by tags and attributes, so policy follows workloads as they change."
       />
+      {served === undefined ? <Loading what="the policy API" /> : null}
       {served ? (
         <Card title="In the draft policy">
           <ObjectList />
         </Card>
-      ) : (
+      ) : served === false ? (
         <p className="mb-4 text-sm text-amber-800 dark:text-amber-200">
           This deployment does not serve the policy API yet: selectors can be written and previewed
           against the inventory, but not saved.
         </p>
-      )}
+      ) : null}
       <ObjectEditor
         initial={null}
         onSave={(item) => create.mutate(item)}
         saving={create.isPending}
         error={create.error}
-        canSave={served}
+        canSave={served === true}
       />
     </>
   );
