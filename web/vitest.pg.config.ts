@@ -20,6 +20,7 @@ export default defineConfig({
           "test/security/**/*.test.ts",
           "test/enforcers/**/*.test.ts",
           "test/policy/**/*.test.ts",
+          "test/report/**/*.test.ts",
         ]
       : ["test/pg-skipped.test.ts"],
     environment: "node",

@@ -24,6 +24,7 @@ export const ID_PREFIXES = {
   cloudAccount: "cla",
   inventoryAsset: "ast",
   syncRun: "syn",
+  integration: "int",
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];

@@ -1,5 +1,5 @@
 import { boolean, index, integer, pgEnum, pgTable, text } from "drizzle-orm/pg-core";
-import { type IdPrefix, newId } from "../ids.ts";
+import { ID_PREFIXES, type IdPrefix, newId } from "../ids.ts";
 import { timestamps } from "./columns.ts";
 import { organizationIdColumn } from "./organizations.ts";
 
@@ -13,9 +13,7 @@ export const INTEGRATION_KIND_VALUES = ["webhook", "splunk_hec", "syslog"] as co
 export const integrationKindEnum = pgEnum("integration_kind", INTEGRATION_KIND_VALUES);
 export type IntegrationKind = (typeof INTEGRATION_KIND_VALUES)[number];
 
-// TODO(report): use idColumn(ID_PREFIXES.integration) once the db owner adds
-// `integration: "int"` to ID_PREFIXES in src/ids.ts, which this engineer does not own.
-const INTEGRATION_PREFIX = "int" as IdPrefix;
+const INTEGRATION_PREFIX: IdPrefix = ID_PREFIXES.integration;
 
 /** A new integration id, `int_…`, time-sortable like every other id. */
 export function newIntegrationId(): string {

@@ -1,14 +1,23 @@
 import { lookup } from "node:dns/promises";
 import { openDatabase, type RingfenceDatabase } from "@ringfence/db";
+import { ENGINE_VERSION } from "@ringfence/engine";
 import { createApp } from "./app.ts";
 import type { ServerConfig } from "./config.ts";
 import { discoveryConnectionsFromEnv } from "./discovery/config.ts";
 import { guardedFetch } from "./discovery/outbound.ts";
 import { type DiscoveryRuntime, enqueueDueSyncs, processNextSync } from "./discovery/sync/index.ts";
+import { startOutboxWorker } from "./jobs/outbox.ts";
 import type { Logger } from "./log.ts";
 import { prepareEnforcement } from "./services/enforcers/http.ts";
 import type { EnforcementRuntime } from "./services/enforcers/runtime.ts";
+import {
+  egressAllowFromEnv,
+  prepareReport,
+  reportOfDatabase,
+  systemResolver,
+} from "./services/integrations/runtime.ts";
 import { recompileIfMembershipChanged } from "./services/publish/recompile.ts";
+import { applyRetention, retentionDaysFromEnv } from "./services/retention/apply.ts";
 
 /** A started control plane: the HTTP app, its database and its background jobs. */
 export interface ControlPlane {
@@ -34,6 +43,8 @@ export interface StartOptions {
  */
 export async function startControlPlane(options: StartOptions): Promise<ControlPlane> {
   const { config, env } = options;
+  // Fail on a bad setting before the database is opened.
+  const retentionDays = retentionDaysFromEnv(env);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   try {
     const enforcement = await prepareEnforcement({
@@ -41,12 +52,21 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
       env,
       dataDir: config.databaseUrl ? undefined : config.dataDir,
     });
+    prepareReport(database.db, {
+      kek: enforcement.kek,
+      resolver: systemResolver,
+      egressAllow: egressAllowFromEnv(env),
+      productVersion: ENGINE_VERSION,
+    });
     const app = createApp({
       db: database.db,
       config,
       ...(options.logger ? { logger: options.logger } : {}),
     });
-    const jobs = options.jobs === false ? undefined : startJobs(database, config, enforcement, env);
+    const jobs =
+      options.jobs === false
+        ? undefined
+        : startJobs({ database, config, enforcement, env, retentionDays });
     const stop = async () => {
       await jobs?.stop();
       await database.close();
@@ -59,17 +79,25 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
 }
 
 const JOB_INTERVAL_MS = 5000;
+const RETENTION_INTERVAL_MS = 6 * 3600 * 1000;
+
+function logJobError(error: unknown): void {
+  const fields = { level: "error", msg: "job failed", error: String(error) };
+  process.stderr.write(`${JSON.stringify(fields)}\n`);
+}
 
 /**
  * The discovery loop: queue the syncs whose schedule is due, then work the queue. Rows are
  * claimed with FOR UPDATE SKIP LOCKED, so several replicas can run this loop side by side.
  */
-function startJobs(
-  database: RingfenceDatabase,
-  config: ServerConfig,
-  enforcement: EnforcementRuntime,
-  env: Record<string, string | undefined>,
-): { stop(): Promise<void> } {
+function startJobs(options: {
+  database: RingfenceDatabase;
+  config: ServerConfig;
+  enforcement: EnforcementRuntime;
+  env: Record<string, string | undefined>;
+  retentionDays: number;
+}): { stop(): Promise<void> } {
+  const { database, config, enforcement, env } = options;
   const kek = enforcement.kek;
   // A sync that changed the inventory may change an object's members: recompile as the system.
   const recompileFor = async (organizationId: string) => {
@@ -98,18 +126,24 @@ function startJobs(
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
+  // Events and audit rows reach integrations through the outbox; the loop claims rows in the
+  // database, so it is safe in every replica.
+  const report = reportOfDatabase(database.db);
+  const outbox = startOutboxWorker({ db: database.db, runtime: report, onError: logJobError });
+  let lastRetention = 0;
+
   const tick = async () => {
+    if (Date.now() - lastRetention > RETENTION_INTERVAL_MS) {
+      lastRetention = Date.now();
+      await applyRetention(database.db, { days: options.retentionDays });
+    }
     await enqueueDueSyncs(database.db);
     while (!stopped && (await processNextSync(runtime)) !== undefined) {
       // Work the queue until it is empty or the process stops.
     }
   };
   const timer = setInterval(() => {
-    running = running.then(tick).catch((error: unknown) => {
-      process.stderr.write(
-        `${JSON.stringify({ level: "error", msg: "job loop failed", error: String(error) })}\n`,
-      );
-    });
+    running = running.then(tick).catch(logJobError);
   }, JOB_INTERVAL_MS);
   timer.unref();
 
@@ -117,7 +151,7 @@ function startJobs(
     async stop() {
       stopped = true;
       clearInterval(timer);
-      await running;
+      await Promise.all([running, outbox.stop()]);
     },
   };
 }

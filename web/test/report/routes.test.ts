@@ -1,9 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWebhookReceiver, type WebhookReceiver } from "../../../test/receivers/index.ts";
-import { analyticsRoutes } from "../../src/server/routes/analytics.ts";
-import { auditExportRoutes } from "../../src/server/routes/audit-export.ts";
-import { eventRoutes } from "../../src/server/routes/events.ts";
-import { integrationRoutes } from "../../src/server/routes/integrations.ts";
 import { prepareReport } from "../../src/server/services/integrations/runtime.ts";
 import { startTestApp, type TestServer } from "../support/app.ts";
 import { call } from "../support/client.ts";
@@ -21,10 +17,6 @@ describe("Report routes", () => {
 
   beforeAll(async () => {
     server = await startTestApp();
-    // Mounted here until routes/index.ts (not ours) lists these routers.
-    for (const router of [eventRoutes, analyticsRoutes, integrationRoutes, auditExportRoutes]) {
-      server.app.route("/", router);
-    }
     prepareReport(server.database.db, await testRuntime());
     owner = await signUpUser(server.app, "report");
     orgId = await createOrg(server.app, owner, `report-${Date.now()}`);

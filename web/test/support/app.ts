@@ -3,6 +3,7 @@ import { createScratchDatabase } from "@ringfence/db/testing";
 import { createApp, loadConfig, type ServerConfig } from "../../src/server/index.ts";
 import type { Logger } from "../../src/server/log.ts";
 import { prepareEnforcement } from "../../src/server/services/enforcers/http.ts";
+import { prepareReport } from "../../src/server/services/integrations/runtime.ts";
 
 export type TestApp = ReturnType<typeof createApp>;
 
@@ -44,7 +45,20 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   // Every test app has the enforcement runtime, as a started control plane does, under a
   // key-encryption key of its own.
   const kek = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
-  await prepareEnforcement({ db: database.db, env: { RINGFENCE_KEK: kek }, dataDir: undefined });
+  const enforcement = await prepareEnforcement({
+    db: database.db,
+    env: { RINGFENCE_KEK: kek },
+    dataDir: undefined,
+  });
+  // Name lookups in tests come from tables the tests give; nothing reaches the system resolver.
+  prepareReport(database.db, {
+    kek: enforcement.kek,
+    resolver: async (host) => {
+      throw new Error(`no resolver table in this test for ${host}`);
+    },
+    egressAllow: [],
+    productVersion: "test",
+  });
 
   const logs: Record<string, unknown>[] = [];
   const app = createApp({ db: database.db, config, logger: memoryLogger(logs) });

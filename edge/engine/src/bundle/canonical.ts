@@ -33,7 +33,8 @@ export function canonicalize(value: unknown): string {
 
 /** The canonical form as UTF-8 bytes, ready to hash or sign. */
 export function canonicalBytes(value: unknown): Uint8Array<ArrayBuffer> {
-  return new TextEncoder().encode(canonicalize(value));
+  // Copied into a fresh buffer: runtimes type TextEncoder's result over ArrayBufferLike.
+  return new Uint8Array(new TextEncoder().encode(canonicalize(value)));
 }
 
 function serialize(value: unknown, path: string, depth: number): string {

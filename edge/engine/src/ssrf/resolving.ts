@@ -64,7 +64,7 @@ async function withDeadline(
   try {
     return await Promise.race([resolver(name), deadline]);
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
 

@@ -1,12 +1,16 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../context.ts";
 import { accountRoutes } from "./accounts.ts";
+import { analyticsRoutes } from "./analytics.ts";
 import { apiKeyRoutes } from "./api-keys.ts";
+import { auditExportRoutes } from "./audit-export.ts";
 import { auditLogRoutes } from "./audit-log.ts";
 import { authRoutes } from "./auth.ts";
 import { bundleRoutes } from "./bundles.ts";
 import { enforcerRoutes } from "./enforcers.ts";
+import { eventRoutes } from "./events.ts";
 import { eventsIngestRoutes } from "./events-ingest.ts";
+import { integrationRoutes } from "./integrations.ts";
 import { inventoryRoutes } from "./inventory.ts";
 import { invitationRoutes } from "./invitations.ts";
 import { memberRoutes } from "./members.ts";
@@ -32,4 +36,8 @@ export const routers: OpenAPIHono<AppEnv>[] = [
   bundleRoutes,
   eventsIngestRoutes,
   ...deployRouters,
+  eventRoutes,
+  analyticsRoutes,
+  integrationRoutes,
+  auditExportRoutes,
 ];

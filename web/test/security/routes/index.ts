@@ -1,4 +1,5 @@
 import { deployCases } from "../../policy/security-cases.ts";
+import { reportCases } from "../../report/security-cases.ts";
 import type { RouteCase } from "../route-case.ts";
 import { apiKeyCases } from "./api-keys.ts";
 import { auditLogCases } from "./audit-log.ts";
@@ -20,4 +21,5 @@ export const routeCases: RouteCase[] = [
   ...discoveryCases,
   ...enforcementCases,
   ...deployCases,
+  ...reportCases,
 ];

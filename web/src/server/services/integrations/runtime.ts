@@ -53,7 +53,12 @@ export function prepareReport(db: Database, runtime: ReportRuntime): ReportRunti
 
 /** The runtime of the request's database; a missing one is a startup mistake, hence 500. */
 export function reportOf(c: Context<AppEnv>): ReportRuntime {
-  const runtime = runtimes.get(c.get("db"));
+  return reportOfDatabase(c.get("db"));
+}
+
+/** The runtime prepared for a database (the job loops have no request to ask). */
+export function reportOfDatabase(db: Database): ReportRuntime {
+  const runtime = runtimes.get(db);
   if (runtime === undefined) {
     throw new Error("the report runtime is not prepared; call prepareReport at startup");
   }

@@ -1,20 +1,14 @@
-/**
- * The report tables, imported from their schema files until `@ringfence/db` re-exports them.
- */
-// TODO(report): import these from "@ringfence/db" once db/src/schema/index.ts (owned by the db
-// owner) re-exports ./integrations.ts and ./outbox.ts; the relative path exists only for that.
+/** The report tables, re-exported for the report services. */
 export {
+  type DeliveryState,
   INTEGRATION_KIND_VALUES,
   type IntegrationKind,
   type IntegrationRow,
   integrations,
   newIntegrationId,
-} from "../../../../../db/src/schema/integrations.ts";
-export {
-  type DeliveryState,
   type OutboxDeliveryRow,
   type OutboxSource,
   outboxAttempts,
   outboxDeliveries,
   outboxPending,
-} from "../../../../../db/src/schema/outbox.ts";
+} from "@ringfence/db";
