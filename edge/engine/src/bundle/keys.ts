@@ -26,9 +26,7 @@ export async function generateSigningKeyPair(): Promise<SigningKeyPair> {
     "sign",
     "verify",
   ])) as CryptoKeyPair;
-  const raw = new Uint8Array(
-    (await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer,
-  );
+  const raw = new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
   const pkcs8 = new Uint8Array(
     (await crypto.subtle.exportKey("pkcs8", pair.privateKey)) as ArrayBuffer,
   );
