@@ -147,6 +147,8 @@ async function main(): Promise<void> {
       "test/vulnerable-app/main.ts",
       "--port",
       String(ports.origin),
+      "--proxy-port",
+      String(ports.gateway),
     ],
     env,
     ready: jsonReady("vulnerable-app"),
