@@ -93,7 +93,7 @@ export interface StoredEvent {
   kind?: string;
   src?: { ip?: string };
   dst?: { host?: string };
-  reasons?: { ruleId?: string; sourceObjects?: string[] };
+  reasons?: { ruleId?: string; sourceObjects?: string[]; destination?: string };
   detections?: { id: string; category: string }[];
   [key: string]: unknown;
 }
