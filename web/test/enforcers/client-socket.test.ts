@@ -20,7 +20,7 @@ async function clientOverLoopback(replies: Reply[], timeoutMs = 5000) {
     timeoutMs,
     retry: { sleep },
   });
-  return { client, bodies: plane.bodies, waits, served };
+  return { client, requests: plane.requests, waits, served };
 }
 
 describe("EnforcerClient over a real loopback socket", () => {
@@ -34,14 +34,14 @@ describe("EnforcerClient over a real loopback socket", () => {
   });
 
   it("retries an overloaded control plane until the batch is stored", async () => {
-    const { client, bodies, waits } = await clientOverLoopback([
+    const { client, requests, waits } = await clientOverLoopback([
       { status: 429, headers: { "retry-after": "1" }, body: { code: "overloaded" } },
       { status: 200, body: { accepted: 2, duplicates: 0 } },
     ]);
     const batch = [makeEvent(), makeEvent()];
     expect(await client.postEvents(batch)).toEqual({ accepted: 2, duplicates: 0 });
     expect(waits).toEqual([1000]);
-    expect(JSON.parse(bodies[1] ?? "")).toEqual({ events: batch });
+    expect(JSON.parse(requests[1]?.body ?? "")).toEqual({ events: batch });
   });
 
   it("reports a control plane that does not answer in time as a retryable timeout", async () => {

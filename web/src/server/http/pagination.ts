@@ -46,8 +46,8 @@ export function encodeCursor(id: string): string {
  * Turns `limit + 1` rows ordered by id descending into a page. Fetching one extra row tells
  * whether another page exists without a count query.
  */
-export function toPage<T extends { id: string }>(rows: T[], limit: number): Page<T> {
+export function toPage<T extends { id: string | number }>(rows: T[], limit: number): Page<T> {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(String(last.id)) : null };
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, lt, sql } from "@ringfence/db/orm";
 import { recordAudit } from "../../audit.ts";
 import type { ServiceCall } from "../../context.ts";
-import { decodeCursor, encodeCursor, type PageInput } from "../../http/pagination.ts";
+import { decodeCursor, type PageInput, toPage } from "../../http/pagination.ts";
 import type { ReportContext } from "../integrations/present.ts";
 import { findIntegration } from "../integrations/read.ts";
 import { type DeliveryState, outboxAttempts, outboxDeliveries } from "./tables.ts";
@@ -59,7 +59,7 @@ export async function listDeliveries({
     )
     .orderBy(desc(outboxDeliveries.id))
     .limit(input.limit + 1);
-  const items = rows.slice(0, input.limit).map((row) => ({
+  const items = rows.map((row) => ({
     id: row.id,
     source: row.source,
     eventId: row.eventId,
@@ -71,11 +71,7 @@ export async function listDeliveries({
     createdAt: row.createdAt.toISOString(),
     deliveredAt: row.deliveredAt?.toISOString() ?? null,
   }));
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor: rows.length > input.limit && last ? encodeCursor(String(last.id)) : null,
-  };
+  return toPage(items, input.limit);
 }
 
 /** The delivery log: one line per attempt, newest first. */
@@ -97,7 +93,7 @@ export async function listAttempts({
     )
     .orderBy(desc(outboxAttempts.id))
     .limit(input.limit + 1);
-  const items = rows.slice(0, input.limit).map((row) => ({
+  const items = rows.map((row) => ({
     id: row.id,
     items: row.items,
     outcome: row.outcome,
@@ -106,9 +102,5 @@ export async function listAttempts({
     durationMs: row.durationMs,
     createdAt: row.createdAt.toISOString(),
   }));
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor: rows.length > input.limit && last ? encodeCursor(String(last.id)) : null,
-  };
+  return toPage(items, input.limit);
 }
