@@ -9,7 +9,7 @@ import { type DiscoveryRuntime, enqueueDueSyncs, processNextSync } from "./disco
 import { startOutboxWorker } from "./jobs/outbox.ts";
 import type { Logger } from "./log.ts";
 import { prepareEnforcement } from "./services/enforcers/http.ts";
-import type { EnforcementRuntime } from "./services/enforcers/runtime.ts";
+import { type EnforcementRuntime, systemOrgContext } from "./services/enforcers/runtime.ts";
 import {
   egressAllowFromEnv,
   prepareReport,
@@ -101,15 +101,13 @@ function startJobs(options: {
   const kek = enforcement.kek;
   // A sync that changed the inventory may change an object's members: recompile as the system.
   const recompileFor = async (organizationId: string) => {
-    const ctx = {
+    const ctx = systemOrgContext({
       db: database.db,
       config,
-      requestId: `sync-${organizationId}`,
-      actor: { type: "system" as const, id: "discovery" },
-      organizationId,
-      role: "owner" as const,
       enforcement,
-    };
+      organizationId,
+      actorId: "discovery",
+    });
     await recompileIfMembershipChanged({ ctx, input: undefined });
   };
   const allow = (env.RINGFENCE_OUTBOUND_ALLOW ?? "").split(",").filter((entry) => entry !== "");

@@ -8,6 +8,7 @@ import { openDatabase, seedDemo } from "@ringfence/db";
 import type { RegisterResponse } from "@ringfence/engine/control";
 import { loadConfig } from "../config.ts";
 import { prepareEnforcement } from "../services/enforcers/http.ts";
+import { systemOrgContext } from "../services/enforcers/runtime.ts";
 import { createRegistration } from "../services/registrations/create.ts";
 import { registerEnforcer } from "../services/registrations/register.ts";
 
@@ -32,15 +33,13 @@ export async function prepareDemo(options: PrepareOptions): Promise<PreparedDemo
     const db = database.db;
     const enforcement = await prepareEnforcement({ db, env: options.env, dataDir: config.dataDir });
     const seed = await seedDemo(db, { password: options.password });
-    const ctx = {
+    const ctx = systemOrgContext({
       db,
       config,
-      requestId: "run-prepare",
-      actor: { type: "system" as const, id: "run" },
-      organizationId: seed.organizationId,
-      role: "owner" as const,
       enforcement,
-    };
+      organizationId: seed.organizationId,
+      actorId: "run",
+    });
 
     const gatewayDir = join(options.stateDir, "gateway");
     mkdirSync(gatewayDir, { recursive: true });

@@ -1,5 +1,6 @@
 import { caCertificates, type Database, signingKeys } from "@ringfence/db";
-import type { RequestContext } from "../../context.ts";
+import type { ServerConfig } from "../../config.ts";
+import type { OrgContext, RequestContext } from "../../context.ts";
 import { BundleNotifier } from "../bundles/notifier.ts";
 import { IngestGate } from "../ingest/gate.ts";
 import { KekError, type KeyEncryptionKey, loadKeyEncryptionKey } from "../keys/kek.ts";
@@ -87,4 +88,26 @@ async function assertKekOpensStoredKeys(db: Database, kek: KeyEncryptionKey): Pr
         `sealed the stored keys (fingerprint ${foreign}); start with the original RINGFENCE_KEK`,
     );
   }
+}
+
+/**
+ * The context of work the control plane does on its own behalf inside one organisation (a
+ * scheduled recompile, the demo's enrolment), audited as the system actor `actorId`.
+ */
+export function systemOrgContext(options: {
+  db: Database;
+  config: ServerConfig;
+  enforcement: EnforcementRuntime;
+  organizationId: string;
+  actorId: string;
+}): WithEnforcement<OrgContext> {
+  return {
+    db: options.db,
+    config: options.config,
+    requestId: `${options.actorId}-${options.organizationId}`,
+    actor: { type: "system", id: options.actorId },
+    organizationId: options.organizationId,
+    role: "owner",
+    enforcement: options.enforcement,
+  };
 }
