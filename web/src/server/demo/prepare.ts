@@ -7,8 +7,10 @@ import { join } from "node:path";
 import { openDatabase, seedDemo } from "@ringfence/db";
 import type { RegisterResponse } from "@ringfence/engine/control";
 import { loadConfig } from "../config.ts";
+import { latestBundle } from "../services/bundles/store.ts";
 import { prepareEnforcement } from "../services/enforcers/http.ts";
 import { systemOrgContext } from "../services/enforcers/runtime.ts";
+import { publishDraft } from "../services/publish/publish.ts";
 import { createRegistration } from "../services/registrations/create.ts";
 import { registerEnforcer } from "../services/registrations/register.ts";
 
@@ -40,6 +42,12 @@ export async function prepareDemo(options: PrepareOptions): Promise<PreparedDemo
       organizationId: seed.organizationId,
       actorId: "run",
     });
+
+    // The demo's draft policy is published on the first start, so the gateway and the worker
+    // enforce it from their first poll; later starts leave publication to the user.
+    if ((await latestBundle(db, seed.organizationId)) === undefined) {
+      await publishDraft({ ctx, input: undefined });
+    }
 
     const gatewayDir = join(options.stateDir, "gateway");
     mkdirSync(gatewayDir, { recursive: true });
