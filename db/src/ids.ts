@@ -25,6 +25,7 @@ export const ID_PREFIXES = {
   inventoryAsset: "ast",
   syncRun: "syn",
   integration: "int",
+  dataKey: "dtk",
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];

@@ -24,12 +24,21 @@ export const apiKeys = pgTable(
     keyHash: text("key_hash").notNull(),
     scope: apiKeyScopeEnum("scope").notNull(),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    /** When the key stops authenticating; null for a key without expiry. */
+    expiresAt: timestampColumn("expires_at"),
+    /** The secret a rotation replaced, valid until `previous_expires_at` (the overlap window). */
+    previousKeyHash: text("previous_key_hash"),
+    previousExpiresAt: timestampColumn("previous_expires_at"),
+    rotatedAt: timestampColumn("rotated_at"),
     lastUsedAt: timestampColumn("last_used_at"),
+    /** The client address of the latest use. */
+    lastUsedFrom: text("last_used_from"),
     revokedAt: timestampColumn("revoked_at"),
     ...timestamps(),
   },
   (table) => [
     uniqueIndex("api_keys_key_hash_key").on(table.keyHash),
+    uniqueIndex("api_keys_previous_key_hash_key").on(table.previousKeyHash),
     index("api_keys_organization_idx").on(table.organizationId),
   ],
 );

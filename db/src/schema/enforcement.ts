@@ -132,6 +132,15 @@ export const enforcers = pgTable(
     kind: enforcerKindEnum("kind").notNull(),
     credentialHash: text("credential_hash").notNull(),
     credentialStart: text("credential_start").notNull(),
+    /** When the current credential stops working; null when credentials do not expire. */
+    credentialExpiresAt: timestampColumn("credential_expires_at"),
+    /** The credential the last rotation replaced, valid until `previous_credential_expires_at`. */
+    previousCredentialHash: text("previous_credential_hash"),
+    previousCredentialExpiresAt: timestampColumn("previous_credential_expires_at"),
+    credentialRotatedAt: timestampColumn("credential_rotated_at"),
+    /** The latest authenticated request and its client address (any endpoint). */
+    lastUsedAt: timestampColumn("last_used_at"),
+    lastUsedFrom: text("last_used_from"),
     softwareVersion: text("software_version"),
     /** The newest bundle version when it registered; what it holds until it says otherwise. */
     baselineVersion: integer("baseline_version").notNull().default(0),
@@ -145,6 +154,7 @@ export const enforcers = pgTable(
   },
   (table) => [
     uniqueIndex("enforcers_credential_hash_key").on(table.credentialHash),
+    uniqueIndex("enforcers_previous_credential_hash_key").on(table.previousCredentialHash),
     index("enforcers_organization_id_idx").on(table.organizationId, table.id),
   ],
 );

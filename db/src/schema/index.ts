@@ -9,6 +9,7 @@ export * from "./enforcement.ts";
 export * from "./idempotency.ts";
 export * from "./integrations.ts";
 export * from "./invitations.ts";
+export * from "./keys.ts";
 export * from "./login-attempts.ts";
 export * from "./memberships.ts";
 export * from "./organizations.ts";
