@@ -25,6 +25,9 @@ export const ID_PREFIXES = {
   inventoryAsset: "ast",
   syncRun: "syn",
   integration: "int",
+  ssoConnection: "sso",
+  ssoDomain: "ssd",
+  ssoLogin: "ssl",
   dataKey: "dtk",
 } as const;
 

@@ -16,4 +16,5 @@ export * from "./organizations.ts";
 export * from "./outbox.ts";
 export * from "./policy.ts";
 export * from "./sessions.ts";
+export * from "./sso.ts";
 export * from "./users.ts";
