@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { index, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { ID_PREFIXES } from "../ids.ts";
 import { idColumn, timestampColumn, timestamps } from "./columns.ts";
-import { organizationIdColumn } from "./organizations.ts";
+import { organizations } from "./organizations.ts";
 
 /**
  * The key hierarchy (docs/identity.md, "Key hierarchy"): a key-encryption key (KEK) from
@@ -36,13 +36,17 @@ export const keyEncryptionKeys = pgTable("key_encryption_keys", {
 
 /**
  * Data keys: 32 random bytes wrapped by the KEK named in `kek_id`. At most one per organisation
- * and purpose is live (seals new values); retired ones still open the values they sealed.
+ * and purpose is live (seals new values); retired ones still open the values they sealed. A null
+ * organisation is the instance's own key of that purpose, for secrets of users (a TOTP seed),
+ * who belong to no single organisation.
  */
 export const dataKeys = pgTable(
   "data_keys",
   {
     id: idColumn(ID_PREFIXES.dataKey),
-    organizationId: organizationIdColumn(),
+    organizationId: text("organization_id").references(() => organizations.id, {
+      onDelete: "cascade",
+    }),
     purpose: dataKeyPurposeEnum("purpose").notNull(),
     kekId: text("kek_id").notNull(),
     wrappedKey: text("wrapped_key").notNull(),
@@ -52,7 +56,10 @@ export const dataKeys = pgTable(
   (table) => [
     uniqueIndex("data_keys_organization_id_purpose_live_key")
       .on(table.organizationId, table.purpose)
-      .where(sql`${table.retiredAt} is null`),
+      .where(sql`${table.retiredAt} is null and ${table.organizationId} is not null`),
+    uniqueIndex("data_keys_instance_purpose_live_key")
+      .on(table.purpose)
+      .where(sql`${table.retiredAt} is null and ${table.organizationId} is null`),
     index("data_keys_kek_id_idx").on(table.kekId),
   ],
 );
