@@ -12,6 +12,7 @@ export * from "./invitations.ts";
 export * from "./keys.ts";
 export * from "./login-attempts.ts";
 export * from "./memberships.ts";
+export * from "./mfa.ts";
 export * from "./organizations.ts";
 export * from "./outbox.ts";
 export * from "./policy.ts";

@@ -1,4 +1,4 @@
-import { pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { ID_PREFIXES } from "../ids.ts";
 import { idColumn, timestamps } from "./columns.ts";
 
@@ -9,6 +9,8 @@ export const organizations = pgTable(
     id: idColumn(ID_PREFIXES.organization),
     name: text("name").notNull(),
     slug: text("slug").notNull(),
+    /** Members must have a second factor before anything else in this organisation. */
+    requireMfa: boolean("require_mfa").notNull().default(false),
     ...timestamps(),
   },
   (table) => [uniqueIndex("organizations_slug_key").on(table.slug)],
