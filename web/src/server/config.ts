@@ -21,6 +21,10 @@ const ConfigSchema = z.object({
   RINGFENCE_LOGIN_MAX_PER_ACCOUNT: positiveInt.default(10),
   RINGFENCE_LOGIN_MAX_PER_SOURCE: positiveInt.default(100),
   RINGFENCE_LOGIN_WINDOW_SECONDS: positiveInt.default(15 * 60),
+  /** How long a password or second-factor proof lets a session take sensitive actions. */
+  RINGFENCE_STEP_UP_MINUTES: positiveInt.default(10),
+  /** Second-factor attempts per user per login window, before 429. */
+  RINGFENCE_MFA_MAX_ATTEMPTS: positiveInt.default(5),
   RINGFENCE_LOG: z.enum(["json", "silent"]).default("json"),
 });
 
@@ -33,6 +37,7 @@ export interface ServerConfig {
   sessionTtlSeconds: number;
   trustProxy: boolean;
   login: { maxPerAccount: number; maxPerSource: number; windowSeconds: number };
+  mfa: { stepUpSeconds: number; maxAttempts: number };
   log: "json" | "silent";
 }
 
@@ -63,6 +68,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPerAccount: c.RINGFENCE_LOGIN_MAX_PER_ACCOUNT,
       maxPerSource: c.RINGFENCE_LOGIN_MAX_PER_SOURCE,
       windowSeconds: c.RINGFENCE_LOGIN_WINDOW_SECONDS,
+    },
+    mfa: {
+      stepUpSeconds: c.RINGFENCE_STEP_UP_MINUTES * 60,
+      maxAttempts: c.RINGFENCE_MFA_MAX_ATTEMPTS,
     },
     log: c.RINGFENCE_LOG,
   };
