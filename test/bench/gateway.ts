@@ -5,8 +5,10 @@
  * 2. proxy-mode requests per second (TLS in, TLS out, inspection off) against a minimal undici
  *    reverse proxy;
  * 3. the p99 the gateway adds at half the reference's saturation rate.
- * The proxy under test runs in a child pinned to CPU 1; this process (clients and upstreams) is
- * pinned to CPU 0. Writes bench-results/gateway.json.
+ * Each proxy runs in a child pinned to CPU 1; this process (clients and upstreams) is pinned to
+ * CPU 0. Contenders run in interleaved rounds (lib/rounds.ts): each ratio is taken against the
+ * reference in the same round, and the reference against itself gives the A/A noise floor.
+ * Writes bench-results/gateway.json.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -25,9 +27,11 @@ import {
   PolicyHolder,
   startGateway,
 } from "../../edge/gateway/src/index.ts";
+import { interleave } from "./lib/rounds.ts";
 
-const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 5_000);
+const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 4_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DOWNLOAD_BYTES = 64 * 1024 * 1024;
 const HOST = "bench.test";
 
@@ -207,9 +211,11 @@ function get(socket: tls.TLSSocket): Promise<number> {
       );
       if (buf.length < end + 4 + length) return;
       socket.off("data", onData);
+      socket.off("error", reject);
       resolve(performance.now() - started);
     };
     socket.on("data", onData);
+    // Removed again on success: a listener left per request would pile up on a kept-alive socket.
     socket.once("error", reject);
     socket.write(`GET /item HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`);
   });
@@ -294,6 +300,8 @@ function startUpstreams(leaf: PemPair): Promise<{ http: number; bulk: number }> 
   }));
 }
 
+type Proxy = { port: number; stop: () => void };
+
 async function main(): Promise<void> {
   spawn("taskset", ["-cp", "0", String(process.pid)], { stdio: "ignore" });
   const upstreamCa = await createCa("Bench Upstream CA");
@@ -303,61 +311,95 @@ async function main(): Promise<void> {
   const ports = await startUpstreams(leaf);
   const base = { ca: orgCa, upstreamCa: upstreamCa.certPem, leaf: orgLeaf };
 
-  const measure = async <T>(
-    role: Role,
-    upstreamPort: number,
-    run: (port: number) => Promise<T>,
-  ): Promise<T> => {
+  // Every proxy is started once and stays up; the rounds interleave them, so a neighbour's load
+  // on this shared machine falls on both sides of a ratio instead of on whichever ran last.
+  const proxies: Proxy[] = [];
+  const start = async (role: Role, upstreamPort: number) => {
     const proxy = await spawnProxy({ ...base, role, upstreamPort });
-    try {
-      return await run(proxy.port);
-    } finally {
-      proxy.stop();
-    }
+    proxies.push(proxy);
+    return proxy.port;
   };
-  const tunnelRef = await measure("tcp-tunnel", ports.bulk, (p) =>
-    throughput(p, upstreamCa.certPem, ports.bulk),
-  );
-  const tunnelGw = await measure("gateway-forwarding", ports.bulk, (p) =>
-    throughput(p, upstreamCa.certPem, ports.bulk),
-  );
-  const refOpen = (p: number) => () => openTls(p, orgCa.certPem, ports.http, true);
-  const gwOpen = (p: number) => () => openTls(p, orgCa.certPem, ports.http);
-  const refMax = await measure("undici-reverse", ports.http, (p) => load(refOpen(p)));
-  const gwMax = await measure("gateway-proxy", ports.http, (p) => load(gwOpen(p)));
-  const half = refMax.rps / 2;
-  const refHalf = await measure("undici-reverse", ports.http, (p) => load(refOpen(p), half));
-  const gwHalf = await measure("gateway-proxy", ports.http, (p) => load(gwOpen(p), half));
+  try {
+    const results = await measureAll({
+      tcpTunnel: await start("tcp-tunnel", ports.bulk),
+      gatewayForwarding: await start("gateway-forwarding", ports.bulk),
+      undiciReverse: await start("undici-reverse", ports.http),
+      gatewayProxy: await start("gateway-proxy", ports.http),
+      ports,
+      orgCa: orgCa.certPem,
+      upstreamCa: upstreamCa.certPem,
+    });
+    const dir = join(fileURLToPath(new URL("../../", import.meta.url)), "bench-results");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "gateway.json"), `${JSON.stringify(results, null, 2)}\n`);
+    console.log(JSON.stringify(results, null, 2));
+  } finally {
+    for (const proxy of proxies) proxy.stop();
+  }
+  process.exit(0);
+}
 
-  const results = {
+type Ports = {
+  tcpTunnel: number;
+  gatewayForwarding: number;
+  undiciReverse: number;
+  gatewayProxy: number;
+  ports: { http: number; bulk: number };
+  orgCa: string;
+  upstreamCa: string;
+};
+
+async function measureAll(p: Ports) {
+  const rounds = { rounds: ROUNDS, warmupRounds: 1 };
+  const download = (port: number) => () => throughput(port, p.upstreamCa, p.ports.bulk);
+  const tunnel = await interleave({
+    ...rounds,
+    reference: { name: "tcp-tunnel", measure: download(p.tcpTunnel) },
+    others: [{ name: "gateway", measure: download(p.gatewayForwarding) }],
+    higherIsBetter: true,
+  });
+
+  const refOpen = () => openTls(p.undiciReverse, p.orgCa, p.ports.http, true);
+  const gwOpen = () => openTls(p.gatewayProxy, p.orgCa, p.ports.http);
+  const last: Record<string, LoadResult> = {};
+  const loaded = (name: string, open: () => Promise<tls.TLSSocket>, rate: number) => async () => {
+    const result = await load(open, rate);
+    if (result.requests === 0) throw new Error(`${name} answered no request`);
+    last[name] = result;
+    return rate > 0 ? result.p99 : result.rps;
+  };
+  const saturation = await interleave({
+    ...rounds,
+    reference: { name: "undici-reverse-proxy", measure: loaded("ref", refOpen, 0) },
+    others: [{ name: "gateway", measure: loaded("gw", gwOpen, 0) }],
+    higherIsBetter: true,
+  });
+
+  const half = (saturation.figures["undici-reverse-proxy"]?.median ?? 0) / 2;
+  const latency = await interleave({
+    ...rounds,
+    reference: { name: "undici-reverse-proxy", measure: loaded("refHalf", refOpen, half) },
+    others: [{ name: "gateway", measure: loaded("gwHalf", gwOpen, half) }],
+    higherIsBetter: false,
+  });
+  const p99 = (name: string) => latency.figures[name]?.median ?? Number.NaN;
+  return {
     config: {
       phaseMs: PHASE_MS,
+      rounds: ROUNDS,
       concurrency: CONCURRENCY,
       downloadBytes: DOWNLOAD_BYTES,
-      cpus: "proxy on CPU 1, load on CPU 0",
+      cpus: "proxies on CPU 1, load and upstreams on CPU 0",
     },
-    forwarding: {
-      gatewayMBps: tunnelGw,
-      referenceTcpTunnelMBps: tunnelRef,
-      ratio: tunnelGw / tunnelRef,
-    },
-    proxyMode: {
-      gateway: gwMax,
-      referenceUndiciReverseProxy: refMax,
-      ratio: gwMax.rps / refMax.rps,
-    },
+    forwarding: { ratio: tunnel.ratios.gateway, aa: tunnel.aa, mbps: tunnel.figures },
+    proxyMode: { ratio: saturation.ratios.gateway, aa: saturation.aa, rps: saturation.figures },
     halfSaturation: {
       rate: half,
-      gateway: gwHalf,
-      reference: refHalf,
-      addedP99Ms: gwHalf.p99 - refHalf.p99,
+      p99Ms: latency.figures,
+      addedP99Ms: p99("gateway") - p99("undici-reverse-proxy"),
+      lastRound: { gateway: last.gwHalf, reference: last.refHalf },
     },
   };
-  const dir = join(fileURLToPath(new URL("../../", import.meta.url)), "bench-results");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "gateway.json"), `${JSON.stringify(results, null, 2)}\n`);
-  console.log(JSON.stringify(results, null, 2));
-  process.exit(0);
 }
 
 if (process.argv.includes("--child")) {

@@ -1,6 +1,6 @@
 import net from "node:net";
 import tls from "node:tls";
-import { Client } from "undici";
+import { Pool } from "undici";
 
 /** Where one upstream request goes: the judged address to dial and the name to verify. */
 export type UpstreamTarget = {
@@ -16,19 +16,24 @@ export type UpstreamTlsOptions = {
   ca?: string[];
 };
 
-const MAX_CLIENTS = 256;
+const MAX_POOLS = 256;
+/** Keep-alive connections per upstream: enough for one gateway worker's concurrent clients. */
+const CONNECTIONS_PER_UPSTREAM = 64;
 
 /**
- * Keeps one undici Client per (host, judged address, port, scheme). undici is used directly with
- * its own connect function, so it never reads proxy environment variables, never resolves a
- * name (it dials the judged address) and never follows redirects.
+ * Keeps one undici Pool per (scheme, host, judged address, port); the TLS settings are this
+ * instance's own, so a key never mixes trust anchors. The host is in the key because it is the
+ * SNI and the name verified, the address because it is what the egress guard judged: two names
+ * on one address, or one name judged to two addresses, never share a connection. undici is used
+ * directly with its own connect function, so it never reads proxy environment variables, never
+ * resolves a name (it dials the judged address) and never follows redirects.
  */
 export class UpstreamPool {
-  private readonly clients = new Map<string, Client>();
+  private readonly clients = new Map<string, Pool>();
 
   constructor(private readonly tlsOptions: UpstreamTlsOptions = {}) {}
 
-  clientFor(target: UpstreamTarget): Client {
+  clientFor(target: UpstreamTarget): Pool {
     const key = `${target.tls ? "s" : "p"}|${target.host}|${target.address}|${target.port}`;
     const existing = this.clients.get(key);
     if (existing && !existing.destroyed && !existing.closed) return existing;
@@ -45,9 +50,10 @@ export class UpstreamPool {
     await Promise.allSettled(clients.map((client) => client.close()));
   }
 
-  private create(target: UpstreamTarget): Client {
+  private create(target: UpstreamTarget): Pool {
     const origin = `${target.tls ? "https" : "http"}://${hostForUrl(target.host)}:${target.port}`;
-    return new Client(origin, {
+    return new Pool(origin, {
+      connections: CONNECTIONS_PER_UPSTREAM,
       connect: (_options, callback) => {
         const socket = this.dial(target);
         let settled = false;
@@ -85,7 +91,7 @@ export class UpstreamPool {
   }
 
   private evict(): void {
-    while (this.clients.size > MAX_CLIENTS) {
+    while (this.clients.size > MAX_POOLS) {
       const oldest = this.clients.entries().next().value;
       if (!oldest) return;
       this.clients.delete(oldest[0]);

@@ -273,11 +273,16 @@ async function relayResponse(
   pairs.push(["x-request-id", requestId]);
   if (!keepAlive(head)) pairs.push(["connection", "close"]);
 
-  await writeAll(stream, responseHead(response.statusCode, pairs));
-  const write = (chunk: Uint8Array) =>
-    chunk.length === 0 || bodyless
-      ? Promise.resolve()
-      : writeAll(stream, chunked ? frameChunk(chunk) : Buffer.from(chunk));
+  // The head waits for the first body bytes so a small response leaves in one write (one TLS
+  // record, one syscall) instead of two.
+  let pending: Buffer | undefined = responseHead(response.statusCode, pairs);
+  const write = (chunk: Uint8Array) => {
+    if (chunk.length === 0 || bodyless) return Promise.resolve();
+    const framed = chunked ? frameChunk(chunk) : Buffer.from(chunk);
+    const out = pending ? Buffer.concat([pending, framed]) : framed;
+    pending = undefined;
+    return writeAll(stream, out);
+  };
   let bytes = 0;
   for await (const chunk of response.body) {
     bytes += chunk.length;
@@ -288,7 +293,9 @@ async function relayResponse(
   const last = filter ? await filter.finish() : undefined;
   if (last?.block) return blockResponse(session, bytes);
   if (last) await write(last.output);
-  if (chunked) await writeAll(stream, "0\r\n\r\n");
+  const end = chunked ? Buffer.from("0\r\n\r\n") : Buffer.alloc(0);
+  if (pending || end.length > 0)
+    await writeAll(stream, pending ? Buffer.concat([pending, end]) : end);
   return { bytes, blocked: false };
 }
 

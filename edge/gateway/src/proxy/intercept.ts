@@ -1,11 +1,10 @@
-import tls from "node:tls";
 import type { Flow } from "../engine/policy.ts";
 import { gatewayFinding } from "../events/build.ts";
 import type { RequestHead } from "../http/head.ts";
 import { SocketReader } from "../http/reader.ts";
 import type { ClientHelloInfo } from "../tls/client-hello.ts";
 import { type Routed, serveHttp } from "./exchange.ts";
-import { prepend } from "./splice.ts";
+import { terminateTls } from "./splice.ts";
 import { report, type TunnelRequest } from "./tunnel.ts";
 
 /**
@@ -27,12 +26,7 @@ export async function intercept(request: TunnelRequest, hello: ClientHelloInfo):
   }
 
   const secureContext = await ctx.minter.contextFor(sni);
-  const clientSide = new tls.TLSSocket(prepend(socket, reader.detach()), {
-    isServer: true,
-    secureContext,
-    ALPNProtocols: ["http/1.1"],
-  });
-  clientSide.on("error", () => clientSide.destroy());
+  const clientSide = terminateTls(socket, reader, secureContext);
   const tlsReader = new SocketReader(clientSide);
   try {
     await serveHttp({

@@ -8,7 +8,7 @@ import { type HttpSession, type Routed, serveHttp } from "../proxy/exchange.ts";
 import { refuseFraming } from "../proxy/forward.ts";
 import { forwardedClient, isTrusted, readProxyV2, socketIp } from "../proxy/identity.ts";
 import { hostWithoutPort } from "../proxy/intercept.ts";
-import { prepend } from "../proxy/splice.ts";
+import { terminateTls } from "../proxy/splice.ts";
 import type { PemPair } from "../tls/ca.ts";
 import { type CompiledRoute, compileRoutes, matchRoute, type ReverseRoute } from "./routes.ts";
 import { forwardedHeaders, requestPath } from "./target.ts";
@@ -95,12 +95,7 @@ async function serveClient(
   let stream: Duplex = socket;
   let streamReader = reader;
   if (state.secureContext) {
-    const secure = new tls.TLSSocket(prepend(socket, reader.detach()), {
-      isServer: true,
-      secureContext: state.secureContext,
-      ALPNProtocols: ["http/1.1"],
-    });
-    secure.on("error", () => secure.destroy());
+    const secure = terminateTls(socket, reader, state.secureContext);
     stream = secure;
     streamReader = new SocketReader(secure);
   }

@@ -1,0 +1,104 @@
+import http from "node:http";
+import type net from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PolicyHolder } from "../src/engine/policy.ts";
+import { rulesPolicy, startTestGateway } from "./helpers.ts";
+
+const HOST = "api.test";
+const resolved: Record<string, string[]> = { [HOST]: ["127.0.0.5"] };
+
+type Upstream = { server: http.Server; inFlight: number; peak: number };
+const upstreams = new Map<string, Upstream>();
+let port = 0;
+let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+// Requests to /barrier are held until this many are in flight at once, so they can only finish
+// if the gateway really opens several upstream connections in parallel.
+const BARRIER = 4;
+const waiting: Array<() => void> = [];
+
+function startUpstream(address: string, at: number): Promise<number> {
+  const state: Upstream = { server: http.createServer(), inFlight: 0, peak: 0 };
+  state.server.on("request", (request, response) => {
+    state.inFlight += 1;
+    state.peak = Math.max(state.peak, state.inFlight);
+    const answer = () => {
+      state.inFlight -= 1;
+      response.end(address);
+    };
+    if (request.url !== "/barrier") return answer();
+    waiting.push(answer);
+    if (waiting.length >= BARRIER) for (const release of waiting.splice(0)) release();
+  });
+  upstreams.set(address, state);
+  return new Promise((resolve) =>
+    state.server.listen(at, address, () =>
+      resolve((state.server.address() as net.AddressInfo).port),
+    ),
+  );
+}
+
+/** One absolute-form request through the gateway on a kept-alive agent. */
+function viaGateway(agent: http.Agent, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: "127.0.0.1",
+        port: gateway.proxyPort,
+        path: `http://${HOST}:${port}${path}`,
+        headers: { host: `${HOST}:${port}` },
+        agent,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+        );
+      },
+    );
+    request.on("error", reject);
+    request.end();
+  });
+}
+
+beforeAll(async () => {
+  port = await startUpstream("127.0.0.5", 0);
+  await startUpstream("127.0.0.6", port);
+  gateway = await startTestGateway({
+    resolver: async (name) => resolved[name] ?? [],
+    egressAllow: ["127.0.0.5/32", "127.0.0.6/32"],
+    policy: new PolicyHolder(rulesPolicy([{ id: "r1", src: ["127.0.0.1"], host: HOST }])),
+  });
+});
+afterAll(async () => {
+  await gateway.close(100);
+  for (const { server } of upstreams.values()) server.close();
+});
+
+describe("upstream connection pools", () => {
+  it("serves concurrent requests to one upstream over several kept-alive connections", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: BARRIER });
+    const answers = await Promise.all(
+      Array.from({ length: BARRIER }, () => viaGateway(agent, "/barrier")),
+    );
+    agent.destroy();
+
+    expect(answers.map((answer) => answer.status)).toEqual(Array(BARRIER).fill(200));
+    expect(upstreams.get("127.0.0.5")?.peak).toBe(BARRIER);
+  });
+
+  it("dials the address judged for each request, never a warm connection to an older one", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const first = await viaGateway(agent, "/who");
+    resolved[HOST] = ["127.0.0.6"];
+    const second = await viaGateway(agent, "/who");
+    resolved[HOST] = ["169.254.169.254"];
+    const third = await viaGateway(agent, "/who");
+    agent.destroy();
+
+    expect(first).toEqual({ status: 200, body: "127.0.0.5" });
+    expect(second).toEqual({ status: 200, body: "127.0.0.6" });
+    expect(third.status).toBe(403);
+    expect(gateway.events.at(-1)?.detections?.[0]?.id).toMatch(/^gateway\.egress\./);
+  });
+});
