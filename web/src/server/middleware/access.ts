@@ -4,10 +4,12 @@ import { AppError } from "../errors.ts";
 import { requestContext } from "../http/context.ts";
 import { apiKeyRole, type Permission, roleAllows } from "../permissions.ts";
 import { findMembershipRole } from "../services/members/find-access.ts";
+import { assertMfaRequirementMet } from "../services/mfa/org-requirement.ts";
 
 /**
  * Resolves `/orgs/{orgId}/…` to the caller's role there. Not being a member answers 404, the
- * same as a missing organisation, so ids of other tenants cannot be probed.
+ * same as a missing organisation, so ids of other tenants cannot be probed. A member without a
+ * second factor in an organisation that requires one gets 403 `mfa_enrollment_required`.
  */
 export const orgAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
   const organizationId = c.req.param("orgId");
@@ -25,6 +27,10 @@ export const orgAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
           input: { organizationId, userId: principal.userId },
         });
   if (!role) throw new AppError("not_found", `No organisation ${organizationId}.`);
+  if (principal.type === "user") {
+    const input = { organizationId, userId: principal.userId };
+    await assertMfaRequirementMet({ ctx: requestContext(c), input });
+  }
 
   c.set("org", { organizationId, role });
   await next();

@@ -12,6 +12,7 @@ import {
   Timestamp,
 } from "../http/schemas.ts";
 import { idempotent } from "../middleware/idempotency.ts";
+import { requireStepUp } from "../middleware/step-up.ts";
 import { createApiKey } from "../services/api-keys/create.ts";
 import { listApiKeys } from "../services/api-keys/list.ts";
 import { revokeApiKey } from "../services/api-keys/revoke.ts";
@@ -34,7 +35,7 @@ const createKeyRoute = createRoute({
   path: "/api/v1/orgs/{orgId}/api-keys",
   tags: ["api keys"],
   summary: "Create an API key; the secret is shown once",
-  middleware: inOrg("keys:manage", idempotent({ redact: ["secret"] })),
+  middleware: inOrg("keys:manage", requireStepUp, idempotent({ redact: ["secret"] })),
   request: {
     params: OrgParams,
     body: jsonBody(
@@ -62,7 +63,7 @@ const revokeRoute = createRoute({
   path: "/api/v1/orgs/{orgId}/api-keys/{keyId}",
   tags: ["api keys"],
   summary: "Revoke an API key",
-  middleware: inOrg("keys:manage"),
+  middleware: inOrg("keys:manage", requireStepUp),
   request: { params: OrgParams.extend({ keyId: idParam("keyId", "key_01jb3k…") }) },
   responses: { 200: jsonResponse("Revoked", ApiKey), ...errorResponses },
 });

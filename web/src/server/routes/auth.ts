@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { clientAddress } from "../http/client-address.ts";
 import { requestContext, serviceContext } from "../http/context.ts";
 import { clearSessionCookie, setSessionCookie } from "../http/cookies.ts";
+import { applySignIn } from "../http/mfa-cookie.ts";
 import { newRouter } from "../http/router.ts";
 import { errorResponses, jsonBody, jsonResponse, RoleSchema, Timestamp } from "../http/schemas.ts";
 import { requireUser, sessionIdOf } from "../middleware/access.ts";
@@ -33,11 +34,16 @@ const signInRoute = createRoute({
   method: "post",
   path: "/api/v1/auth/sign-in",
   tags: ["auth"],
-  summary: "Sign in with email and password (sets the session cookie)",
+  summary: "Sign in with email and password (sets the session cookie, or the MFA challenge's)",
+  description:
+    "With `mfaRequired: true` no session exists yet: finish with POST /api/v1/auth/mfa/verify.",
   request: {
     body: jsonBody(z.strictObject({ email: Email, password: z.string().min(1).max(200) })),
   },
-  responses: { 200: jsonResponse("Signed in", z.object({ user: User })), ...errorResponses },
+  responses: {
+    200: jsonResponse("Signed in", z.object({ user: User, mfaRequired: z.boolean() })),
+    ...errorResponses,
+  },
 });
 
 const signOutRoute = createRoute({
@@ -78,9 +84,8 @@ export const authRoutes = newRouter()
   })
   .openapi(signInRoute, async (c) => {
     const input = { ...c.req.valid("json"), source: clientAddress(c) };
-    const { user, token } = await signIn({ ctx: requestContext(c), input });
-    setSessionCookie(c, token, c.get("config").sessionTtlSeconds);
-    return c.json({ user }, 200);
+    const { user, outcome } = await signIn({ ctx: requestContext(c), input });
+    return c.json({ user, mfaRequired: applySignIn(c, outcome) }, 200);
   })
   .openapi(signOutRoute, async (c) => {
     await signOut({ ctx: serviceContext(c), input: { sessionId: sessionIdOf(c) } });

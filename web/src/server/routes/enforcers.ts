@@ -17,6 +17,7 @@ import {
   OrgParams,
   Timestamp,
 } from "../http/schemas.ts";
+import { requireStepUp } from "../middleware/step-up.ts";
 import {
   bearerWithPrefix,
   enforcerContext,
@@ -71,7 +72,7 @@ const createRegistrationRoute = createRoute({
   path: "/api/v1/orgs/{orgId}/enforcer-registrations",
   tags: ["enforcers"],
   summary: "Create a one-time registration token for an enforcer; the token is shown once",
-  middleware: inOrg("enforcers:manage"),
+  middleware: inOrg("enforcers:manage", requireStepUp),
   request: {
     params: OrgParams,
     body: jsonBody(
@@ -102,7 +103,7 @@ const revokeRoute = createRoute({
   path: "/api/v1/orgs/{orgId}/enforcers/{enforcerId}/revoke",
   tags: ["enforcers"],
   summary: "Revoke an enforcer's credential",
-  middleware: inOrg("enforcers:manage"),
+  middleware: inOrg("enforcers:manage", requireStepUp),
   request: {
     params: OrgParams.extend({ enforcerId: idParam("enforcerId", "enf_01jb3k…") }),
     body: emptyBody,
@@ -115,7 +116,7 @@ const rotateKeyRoute = createRoute({
   path: "/api/v1/orgs/{orgId}/signing-key/rotate",
   tags: ["enforcers"],
   summary: "Rotate the bundle-signing key; the old key signs a bundle announcing the new one",
-  middleware: inOrg("keys:manage"),
+  middleware: inOrg("keys:manage", requireStepUp),
   request: { params: OrgParams, body: emptyBody },
   responses: {
     200: jsonResponse("Rotated", z.object({ keyId: z.string(), handover: z.unknown().nullable() })),

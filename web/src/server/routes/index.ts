@@ -14,6 +14,7 @@ import { integrationRoutes } from "./integrations.ts";
 import { inventoryRoutes } from "./inventory.ts";
 import { invitationRoutes } from "./invitations.ts";
 import { memberRoutes } from "./members.ts";
+import { mfaRoutes } from "./mfa.ts";
 import { orgRoutes } from "./orgs.ts";
 import { deployRouters } from "./policy.ts";
 import { postureRoutes } from "./posture.ts";
@@ -24,6 +25,7 @@ import { postureRoutes } from "./posture.ts";
  */
 export const routers: OpenAPIHono<AppEnv>[] = [
   authRoutes,
+  mfaRoutes,
   orgRoutes,
   memberRoutes,
   invitationRoutes,

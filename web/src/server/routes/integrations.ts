@@ -6,6 +6,7 @@ import { PageQuery } from "../http/pagination.ts";
 import { inOrg, newRouter } from "../http/router.ts";
 import { errorResponses, idParam, jsonBody, jsonResponse, OrgParams } from "../http/schemas.ts";
 import { idempotent } from "../middleware/idempotency.ts";
+import { requireStepUp } from "../middleware/step-up.ts";
 import { createIntegration } from "../services/integrations/create.ts";
 import { CreateIntegrationBody, UpdateIntegrationBody } from "../services/integrations/input.ts";
 import type { ReportContext } from "../services/integrations/present.ts";
@@ -40,7 +41,7 @@ const routes = {
     path: "/api/v1/orgs/{orgId}/integrations",
     tags: ["integrations"],
     summary: "Add a webhook, Splunk HEC or syslog integration; the target is SSRF-judged",
-    middleware: inOrg(MANAGE, idempotent({ redact: ["secret"] })),
+    middleware: inOrg(MANAGE, requireStepUp, idempotent({ redact: ["secret"] })),
     request: { params: OrgParams, body: jsonBody(CreateIntegrationBody) },
     responses: {
       201: jsonResponse("Created; a generated webhook secret is shown once", Result),
@@ -61,7 +62,7 @@ const routes = {
     path: "/api/v1/orgs/{orgId}/integrations/{integrationId}",
     tags: ["integrations"],
     summary: "Change an integration",
-    middleware: inOrg(MANAGE),
+    middleware: inOrg(MANAGE, requireStepUp),
     request: { params: Params, body: jsonBody(UpdateIntegrationBody) },
     responses: { 200: jsonResponse("Updated", Result), ...errorResponses },
   }),
@@ -70,7 +71,7 @@ const routes = {
     path: "/api/v1/orgs/{orgId}/integrations/{integrationId}",
     tags: ["integrations"],
     summary: "Delete an integration and its queue",
-    middleware: inOrg(MANAGE),
+    middleware: inOrg(MANAGE, requireStepUp),
     request: { params: Params },
     responses: { 204: { description: "Deleted" }, ...errorResponses },
   }),

@@ -11,6 +11,7 @@ import {
   RoleSchema,
   Timestamp,
 } from "../http/schemas.ts";
+import { requireStepUp } from "../middleware/step-up.ts";
 import { listMembers } from "../services/members/list.ts";
 import { removeMember } from "../services/members/remove.ts";
 import { updateMemberRole } from "../services/members/update-role.ts";
@@ -43,7 +44,7 @@ const updateRoute = createRoute({
   path: "/api/v1/orgs/{orgId}/members/{memberId}",
   tags: ["members"],
   summary: "Change a member's role (admin; owner for owners)",
-  middleware: inOrg("members:manage"),
+  middleware: inOrg("members:manage", requireStepUp),
   request: { params: MemberParams, body: jsonBody(z.strictObject({ role: RoleSchema })) },
   responses: { 200: jsonResponse("Updated", Member), ...errorResponses },
 });

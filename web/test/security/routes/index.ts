@@ -8,11 +8,13 @@ import { discoveryCases } from "./discovery.ts";
 import { enforcementCases } from "./enforcement.ts";
 import { invitationCases } from "./invitations.ts";
 import { memberCases } from "./members.ts";
+import { mfaCases } from "./mfa.ts";
 import { orgCases } from "./orgs.ts";
 
 /** Every route's case. A new entity adds `routes/<entity>.ts` and spreads it here. */
 export const routeCases: RouteCase[] = [
   ...authCases,
+  ...mfaCases,
   ...orgCases,
   ...memberCases,
   ...invitationCases,

@@ -4,7 +4,7 @@ import type { RequestContext, ServiceCall } from "../../context.ts";
 import { AppError } from "../../errors.ts";
 import { consumeLoginAttempt } from "../login-attempts/consume.ts";
 import { resetLoginAttempts } from "../login-attempts/reset.ts";
-import { createSession } from "./create-session.ts";
+import { beginSession, type SignInOutcome } from "../mfa/begin-session.ts";
 import { normalizeEmail, presentUser, type UserDto } from "./present.ts";
 
 export interface SignInInput {
@@ -15,14 +15,16 @@ export interface SignInInput {
 }
 
 /**
- * Checks the password and starts a session. Attempts are limited per account and per source
- * before the password is even looked at, and an unknown email costs the same scrypt time as a
- * wrong password, so neither guessing nor timing tells which accounts exist.
+ * Checks the password and starts a session, or, for a user with a second factor, a challenge
+ * that `completeChallenge` turns into a session once the code is given. Attempts are limited
+ * per account and per source before the password is even looked at, and an unknown email costs
+ * the same scrypt time as a wrong password, so neither guessing nor timing tells which accounts
+ * exist.
  */
 export async function signIn({
   ctx,
   input,
-}: ServiceCall<RequestContext, SignInInput>): Promise<{ user: UserDto; token: string }> {
+}: ServiceCall<RequestContext, SignInInput>): Promise<{ user: UserDto; outcome: SignInOutcome }> {
   const email = normalizeEmail(input.email);
   const accountKey = `account:${email}`;
   await enforceLimit(ctx, `source:${input.source}`, ctx.config.login.maxPerSource);
@@ -37,8 +39,8 @@ export async function signIn({
     throw new AppError("invalid_credentials", "The email or password is wrong.");
 
   await resetLoginAttempts({ ctx, input: { key: accountKey } });
-  const { token } = await createSession({ ctx, input: { userId: user.id } });
-  return { user: presentUser(user), token };
+  const outcome = await beginSession({ ctx, input: { userId: user.id, firstFactor: "password" } });
+  return { user: presentUser(user), outcome };
 }
 
 async function enforceLimit(ctx: RequestContext, key: string, limit: number): Promise<void> {

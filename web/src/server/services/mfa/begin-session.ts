@@ -1,0 +1,44 @@
+import { mfaChallenges } from "@ringfence/db";
+import type { RequestContext, ServiceCall } from "../../context.ts";
+import { randomToken, sha256 } from "../../tokens.ts";
+import { createSession } from "../auth/create-session.ts";
+import { hasConfirmedFactor } from "./factor.ts";
+
+/** How long a sign-in may wait for its second factor. */
+export const CHALLENGE_TTL_SECONDS = 5 * 60;
+
+/** A finished sign-in (a session token) or one pending its second factor (a challenge token). */
+export type SignInOutcome =
+  | { kind: "session"; token: string }
+  | { kind: "mfa_required"; challengeToken: string };
+
+export interface BeginSessionInput {
+  userId: string;
+  /** How the first factor was proven. */
+  firstFactor: "password" | "sso";
+}
+
+/**
+ * The one door from a proven first factor to a session, for password sign-in and SSO alike.
+ * A user with a confirmed second factor gets a challenge instead of a session: a short-lived
+ * token that buys nothing but the second step (`completeChallenge`). Everyone else gets the
+ * session at once.
+ */
+export async function beginSession({
+  ctx,
+  input,
+}: ServiceCall<RequestContext, BeginSessionInput>): Promise<SignInOutcome> {
+  if (!(await hasConfirmedFactor(ctx, input.userId))) {
+    const { token } = await createSession({ ctx, input: { userId: input.userId } });
+    return { kind: "session", token };
+  }
+
+  const challengeToken = randomToken();
+  await ctx.db.insert(mfaChallenges).values({
+    userId: input.userId,
+    tokenHash: sha256(challengeToken),
+    firstFactor: input.firstFactor,
+    expiresAt: new Date(Date.now() + CHALLENGE_TTL_SECONDS * 1000),
+  });
+  return { kind: "mfa_required", challengeToken };
+}
