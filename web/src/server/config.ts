@@ -15,7 +15,10 @@ const ConfigSchema = z.object({
   /** The origin browsers use, e.g. `https://console.example.com`; decides `Secure` and CSRF. */
   RINGFENCE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   RINGFENCE_BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
-  RINGFENCE_SESSION_TTL_HOURS: positiveInt.default(24 * 7),
+  /** A session's absolute lifetime, however active it is. */
+  RINGFENCE_SESSION_TTL_HOURS: positiveInt.default(12),
+  /** A session unused for this long ends. */
+  RINGFENCE_SESSION_IDLE_MINUTES: positiveInt.default(60),
   /** Trust the last `X-Forwarded-For` hop as the client address (behind our own proxy only). */
   RINGFENCE_TRUST_PROXY: flag.default(false),
   RINGFENCE_LOGIN_MAX_PER_ACCOUNT: positiveInt.default(10),
@@ -35,6 +38,7 @@ export interface ServerConfig {
   publicUrl: URL | undefined;
   bodyLimitBytes: number;
   sessionTtlSeconds: number;
+  sessionIdleSeconds: number;
   trustProxy: boolean;
   login: { maxPerAccount: number; maxPerSource: number; windowSeconds: number };
   mfa: { stepUpSeconds: number; maxAttempts: number };
@@ -63,6 +67,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: c.RINGFENCE_PUBLIC_URL ? new URL(c.RINGFENCE_PUBLIC_URL) : undefined,
     bodyLimitBytes: c.RINGFENCE_BODY_LIMIT_BYTES,
     sessionTtlSeconds: c.RINGFENCE_SESSION_TTL_HOURS * 3600,
+    sessionIdleSeconds: c.RINGFENCE_SESSION_IDLE_MINUTES * 60,
     trustProxy: c.RINGFENCE_TRUST_PROXY,
     login: {
       maxPerAccount: c.RINGFENCE_LOGIN_MAX_PER_ACCOUNT,

@@ -13,11 +13,19 @@ export type Principal =
   | { type: "user"; userId: string; sessionId: string }
   | { type: "api_key"; keyId: string; organizationId: string; scope: ApiKeyScope };
 
+/** Who is on the other end of a request, as far as the server can tell. */
+export interface ClientInfo {
+  address: string;
+  userAgent: string | undefined;
+}
+
 /** The context of verbs that run before anyone is identified (sign-in, key lookup). */
 export interface RequestContext {
   db: Database;
   requestId: string;
   config: ServerConfig;
+  /** The HTTP client, for verbs that record it (sessions); absent outside a request. */
+  client?: ClientInfo;
 }
 
 /** What every service verb acting for someone receives as `ctx`. */

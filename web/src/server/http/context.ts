@@ -1,10 +1,12 @@
 import type { Context } from "hono";
 import type { AppEnv, OrgContext, RequestContext, ServiceContext } from "../context.ts";
 import { AppError } from "../errors.ts";
+import { clientAddress } from "./client-address.ts";
 
 /** The context of verbs that run before anyone is identified. */
 export function requestContext(c: Context<AppEnv>): RequestContext {
-  return { db: c.get("db"), requestId: c.get("requestId"), config: c.get("config") };
+  const client = { address: clientAddress(c), userAgent: c.req.header("user-agent") };
+  return { db: c.get("db"), requestId: c.get("requestId"), config: c.get("config"), client };
 }
 
 /** The context of a verb acting for the authenticated principal; 401 without one. */

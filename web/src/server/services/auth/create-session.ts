@@ -1,17 +1,32 @@
-import { sessions } from "@ringfence/db";
+import { type SessionMethod, sessions } from "@ringfence/db";
 import type { RequestContext, ServiceCall } from "../../context.ts";
 import { randomToken, sha256 } from "../../tokens.ts";
 
-/** Starts a session and returns the token for the cookie; only its hash is stored. */
+export interface CreateSessionInput {
+  userId: string;
+  /** How the user proved who they are; password unless said otherwise. */
+  method?: SessionMethod;
+  /** The organisation whose identity provider signed the user in (SSO sessions). */
+  ssoOrganizationId?: string;
+}
+
+/**
+ * Starts a session and returns the token for the cookie; only its hash is stored. The absolute
+ * end is fixed now; the client's address and user agent are kept for the session list.
+ */
 export async function createSession({
   ctx,
   input,
-}: ServiceCall<RequestContext, { userId: string }>): Promise<{ token: string }> {
+}: ServiceCall<RequestContext, CreateSessionInput>): Promise<{ token: string }> {
   const token = randomToken();
   await ctx.db.insert(sessions).values({
     userId: input.userId,
     tokenHash: sha256(token),
     expiresAt: new Date(Date.now() + ctx.config.sessionTtlSeconds * 1000),
+    ipAddress: ctx.client?.address ?? null,
+    userAgent: ctx.client?.userAgent?.slice(0, 512) ?? null,
+    method: input.method ?? "password",
+    ssoOrganizationId: input.ssoOrganizationId ?? null,
   });
   return { token };
 }
