@@ -5,7 +5,9 @@
  * and compares; it reads no files, so it runs in workerd and Node alike.
  */
 import {
+  type CompiledProfiles,
   compileProfiles,
+  createBodyScanner,
   type InspectionProfileInput,
   inspectRequest,
 } from "@ringfence/engine/inspect";
@@ -28,9 +30,22 @@ const expectSchema = z.strictObject({
   detections: z.array(z.string()).default([]),
 });
 
+/** What the protected origin answers; without it each runner's origin echoes the request. */
+const originSchema = z.strictObject({
+  status: z.int().min(200).max(599).default(200),
+  contentType: z.string().min(1).default("text/plain"),
+  body: z.string(),
+});
+
 const caseSchema = z.strictObject({
   name: z.string().min(1),
+  /**
+   * `signed`: the enforcer holds the file's policy as a verified bundle. `none`: it never
+   * verified one, so it must fail closed (an enforcer's state, which the engine alone lacks).
+   */
+  bundle: z.enum(["signed", "none"]).default("signed"),
   request: requestSchema,
+  origin: originSchema.optional(),
   expect: expectSchema,
 });
 
@@ -46,6 +61,7 @@ export const corpusFileSchema = z.strictObject({
 export type CorpusFile = z.output<typeof corpusFileSchema>;
 export type CorpusCase = z.output<typeof caseSchema>;
 export type CorpusRequest = CorpusCase["request"];
+export type CorpusOrigin = NonNullable<CorpusCase["origin"]>;
 
 /** What an enforcer did with one request, in the terms the corpus compares. */
 export interface Outcome {
@@ -76,8 +92,16 @@ export function flowOfRequest(request: CorpusRequest) {
   };
 }
 
-/** Runner (a): the engine alone, deciding and inspecting exactly as an edge enforcer would. */
-export function engineOutcome(policy: ResolvedPolicy, request: CorpusRequest): Outcome {
+/**
+ * Runner (a): the engine alone, deciding and inspecting exactly as an edge enforcer would: the
+ * request before it goes to the origin, then the origin's answer (when the case gives one)
+ * through the response body scanner.
+ */
+export async function engineOutcome(
+  policy: ResolvedPolicy,
+  testCase: CorpusCase,
+): Promise<Outcome> {
+  const { request } = testCase;
   const decision = decide(buildIndex(policy), flowOfRequest(request));
   const ruleId = decision.ruleId ?? null;
   if (decision.action === "deny" || decision.mode !== "proxy" || decision.profiles.length === 0) {
@@ -97,9 +121,22 @@ export function engineOutcome(policy: ResolvedPolicy, request: CorpusRequest): O
     sourceIp: request.srcIp,
   });
   const blocking = result.detections.filter((d) => d.action === "block").map((d) => d.id);
-  return result.action === "block"
-    ? { action: "deny", ruleId, detections: blocking }
+  if (result.action === "block") return { action: "deny", ruleId, detections: blocking };
+
+  const answered = testCase.origin ? await scanOriginAnswer(profiles, testCase.origin) : [];
+  return answered.length > 0
+    ? { action: "deny", ruleId, detections: answered }
     : { action: "allow", ruleId, detections: [] };
+}
+
+/** The ids of blocking detections in the origin's answer, scanned as one chunk. */
+async function scanOriginAnswer(profiles: CompiledProfiles, origin: CorpusOrigin) {
+  const scanner = createBodyScanner(profiles, "response");
+  const first = scanner.push(new TextEncoder().encode(origin.body));
+  const last = await scanner.finish();
+  return [...first.detections, ...last.detections]
+    .filter((d) => d.action === "block")
+    .map((d) => d.id);
 }
 
 /**

@@ -29,6 +29,13 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
   response.end(JSON.stringify(body));
 }
 
+/** What the origin answers for a programmed path. */
+interface OriginAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
 /**
  * The protected origin: it serves only requests whose lock-down signature verifies, exactly as
  * a customer's origin using the helper would, and echoes what it received so tests can see it.
@@ -38,8 +45,16 @@ export async function startOrigin(secret: string) {
     secrets: [secret],
     replayCache: createMemoryReplayCache(),
   });
+  // Answers the conformance corpus gives for a path (`origin` in a case), set by the test
+  // through `/__origin/answer?path=…` before it sends the request.
+  const answers = new Map<string, OriginAnswer>();
   return listen(async (request, response) => {
     const body = await readBody(request);
+    const url = new URL(request.url ?? "/", "http://origin.invalid");
+    if (url.pathname === "/__origin/answer") {
+      answers.set(url.searchParams.get("path") ?? "", JSON.parse(body.toString("utf8")));
+      return sendJson(response, 200, { answers: answers.size });
+    }
     const verdict = await verify({
       method: request.method ?? "GET",
       host: request.headers.host ?? "",
@@ -49,6 +64,11 @@ export async function startOrigin(secret: string) {
     if (!verdict.ok) {
       sendJson(response, 401, { refused: verdict.reason });
       return;
+    }
+    const answer = answers.get(request.url ?? "/");
+    if (answer !== undefined) {
+      response.writeHead(answer.status, { "content-type": answer.contentType });
+      return response.end(answer.body);
     }
     const echo = {
       method: request.method,
