@@ -40,6 +40,11 @@ async function main() {
   try {
     const aws = {
       credentials: { accessKeyId: CALLER.accessKeyId, secretAccessKey: CALLER.secretAccessKey },
+      // The replay's loopback address is the only destination, and no name is ever looked up.
+      outbound: {
+        resolver: async (name: string) => Promise.reject(new Error(`no lookup of ${name}`)),
+        allow: ["127.0.0.1"],
+      },
       endpoint: replay.url,
     };
     const target = {

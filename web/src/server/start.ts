@@ -1,13 +1,12 @@
-import { lookup } from "node:dns/promises";
 import { openDatabase, type RingfenceDatabase } from "@ringfence/db";
 import { ENGINE_VERSION } from "@ringfence/engine";
 import { createApp } from "./app.ts";
 import type { ServerConfig } from "./config.ts";
-import { discoveryConnectionsFromEnv } from "./discovery/config.ts";
-import { guardedFetch } from "./discovery/outbound.ts";
+import { type DiscoveryConnections, discoveryConnectionsFromEnv } from "./discovery/config.ts";
 import { type DiscoveryRuntime, enqueueDueSyncs, processNextSync } from "./discovery/sync/index.ts";
 import { startOutboxWorker } from "./jobs/outbox.ts";
 import type { Logger } from "./log.ts";
+import { prepareDiscovery } from "./services/discovery/runtime.ts";
 import { prepareEnforcement } from "./services/enforcers/http.ts";
 import { type EnforcementRuntime, systemOrgContext } from "./services/enforcers/runtime.ts";
 import {
@@ -58,6 +57,15 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
       egressAllow: egressAllowFromEnv(env),
       productVersion: ENGINE_VERSION,
     });
+    // Every discovery call (AWS SDK, Azure and GCP REST) is judged by the SSRF guard; only
+    // destinations listed in RINGFENCE_OUTBOUND_ALLOW may be non-global.
+    const discovery = prepareDiscovery(
+      database.db,
+      discoveryConnectionsFromEnv(env, {
+        resolver: systemResolver,
+        allow: (env.RINGFENCE_OUTBOUND_ALLOW ?? "").split(",").filter((entry) => entry !== ""),
+      }),
+    );
     const app = createApp({
       db: database.db,
       config,
@@ -66,7 +74,7 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
     const jobs =
       options.jobs === false
         ? undefined
-        : startJobs({ database, config, enforcement, env, retentionDays });
+        : startJobs({ database, config, enforcement, discovery, retentionDays });
     const stop = async () => {
       await jobs?.stop();
       await database.close();
@@ -94,10 +102,10 @@ function startJobs(options: {
   database: RingfenceDatabase;
   config: ServerConfig;
   enforcement: EnforcementRuntime;
-  env: Record<string, string | undefined>;
+  discovery: DiscoveryConnections;
   retentionDays: number;
 }): { stop(): Promise<void> } {
-  const { database, config, enforcement, env } = options;
+  const { database, config, enforcement, discovery } = options;
   const kek = enforcement.kek;
   // A sync that changed the inventory may change an object's members: recompile as the system.
   const recompileFor = async (organizationId: string) => {
@@ -110,15 +118,10 @@ function startJobs(options: {
     });
     await recompileIfMembershipChanged({ ctx, input: undefined });
   };
-  const allow = (env.RINGFENCE_OUTBOUND_ALLOW ?? "").split(",").filter((entry) => entry !== "");
-  const fetch = guardedFetch({
-    resolver: async (host) => (await lookup(host, { all: true })).map((entry) => entry.address),
-    allow,
-  });
   const runtime: DiscoveryRuntime = {
     db: database.db,
     kek,
-    ...discoveryConnectionsFromEnv(env, fetch),
+    ...discovery,
     onInventoryChanged: ({ organizationId }) => recompileFor(organizationId),
   };
   let running: Promise<void> = Promise.resolve();

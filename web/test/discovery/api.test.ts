@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareEnforcement } from "../../src/server/services/enforcers/http.ts";
 import { startTestApp, type TestServer } from "../support/app.ts";
 import { call } from "../support/client.ts";
 import { createOrg, signUpUser, type TestUser } from "../support/world.ts";
@@ -9,13 +8,8 @@ let owner: TestUser;
 let orgId: string;
 
 beforeAll(async () => {
+  // The test app comes with its enforcement runtime (and key-encryption key) prepared.
   server = await startTestApp();
-  const kek = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
-  await prepareEnforcement({
-    db: server.database.db,
-    env: { RINGFENCE_KEK: kek },
-    dataDir: undefined,
-  });
   owner = await signUpUser(server.app, "discover");
   orgId = await createOrg(server.app, owner, `disc-${Date.now()}`);
 });

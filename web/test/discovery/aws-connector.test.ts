@@ -111,18 +111,41 @@ describe("AWS discovery against the replay server", () => {
     const attempt = discoverAws(connection(replay), target(account, "rf-ext-wrong"));
     await expect(attempt).rejects.toBeInstanceOf(DiscoveryError);
     await expect(attempt).rejects.toThrow(
-      /^AccessDenied assuming role arn:aws:iam::111122223333:role\/RingfenceReadOnly: check the trust policy's sts:ExternalId/,
+      "AccessDenied assuming role arn:aws:iam::111122223333:role/RingfenceReadOnly: the role's trust policy must require ExternalId rf-ext-wrong",
     );
   });
 
-  it("verify passes only when the role needs the ExternalId", async () => {
+  it("verify passes only when the role needs the ExternalId and can read", async () => {
     const account = demoAccount();
     replay = await startAwsReplay(world([account]));
     const good = await verifyAwsRole(connection(replay), target(account));
-    expect(good).toEqual({ ok: true, problems: [] });
-    const wrong = await verifyAwsRole(connection(replay), target(account, "nope"));
+    expect(good).toMatchObject({ ok: true, problems: [] });
+    expect(good.checks.every((check) => check.ok)).toBe(true);
+    expect(replay.calls.get("ec2:DescribeInstances")).toBe(1);
+
+    const wrong = await verifyAwsRole(connection(replay), target(account, "rf-ext-nope"));
     expect(wrong.ok).toBe(false);
-    expect(wrong.problems[0]?.code).toBe("AccessDenied");
+    expect(wrong.problems).toEqual([
+      expect.objectContaining({
+        code: "AccessDenied",
+        message: expect.stringContaining("trust policy must require ExternalId rf-ext-nope"),
+      }),
+    ]);
+  });
+
+  it("verify names the action a role without it was denied", async () => {
+    const account = { ...demoAccount(), deniedActions: ["ec2:DescribeInstances"] };
+    replay = await startAwsReplay(world([account]));
+    const result = await verifyAwsRole(connection(replay), target(account));
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        code: "UnauthorizedOperation",
+        missingPermission: "ec2:DescribeInstances",
+        message: expect.stringMatching(/the role lacks ec2:DescribeInstances; add it/),
+      }),
+    ]);
+    expect(result.checks).toContainEqual({ check: "ec2:DescribeRegions", ok: true });
   });
 
   it("is refused by the replay when the control plane's key is wrong", async () => {

@@ -128,9 +128,25 @@ export function world(accounts: AwsAccount[], pageSize = 2): AwsWorld {
   return { caller: CALLER, accounts, pageSize, throttle: {} };
 }
 
+/** A resolver over a fixed table, so no test ever asks the system's DNS. */
+export function tableResolver(table: Record<string, string[]> = {}) {
+  return async (name: string) => {
+    const answer = table[name];
+    if (!answer) throw new Error(`no test record for ${name}`);
+    return answer;
+  };
+}
+
+/** The guard settings of the tests: a fixed resolver, and the replay's loopback allowlisted. */
+export const testOutbound = (table?: Record<string, string[]>) => ({
+  resolver: tableResolver(table),
+  allow: ["127.0.0.1"],
+});
+
 export function connection(replay: AwsReplay, maxAttempts = 4): AwsConnection {
   return {
     credentials: { accessKeyId: CALLER.accessKeyId, secretAccessKey: CALLER.secretAccessKey },
+    outbound: testOutbound(),
     endpoint: replay.url,
     maxAttempts,
   };

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { AwsConnection } from "./aws/index.ts";
 import type { AzureConnection } from "./azure/index.ts";
 import type { GcpConnection } from "./gcp/index.ts";
-import type { OutboundFetch } from "./types.ts";
+import { type GuardedFetchOptions, guardedFetch } from "./outbound.ts";
 
 /**
  * Discovery settings from the environment. Nothing has a default that reaches a cloud: a
@@ -19,19 +19,39 @@ const envSchema = z.object({
   RINGFENCE_GCP_TOKEN_URI: urlSetting.optional(),
   RINGFENCE_GCP_COMPUTE_ENDPOINT: urlSetting.optional(),
   RINGFENCE_GCP_STORAGE_ENDPOINT: urlSetting.optional(),
+  RINGFENCE_AWS_TEMPLATE_URL: z.url({ protocol: /^https$/ }).optional(),
+  RINGFENCE_AWS_PRINCIPAL_ARN: z
+    .string()
+    .regex(/^arn:aws[\w-]*:iam::\d{12}:(user|role)\/[\w+=,.@/-]{1,512}$/, "an IAM user or role ARN")
+    .optional(),
 });
+
+/**
+ * What the AWS onboarding link needs: where the role template is published (CloudFormation reads
+ * templates from S3 over https) and the principal the role must trust. Only ever written into a
+ * link for the customer to open; the control plane never fetches either.
+ */
+export interface AwsSetupSettings {
+  templateUrl?: string;
+  principalArn?: string;
+}
 
 /** The per-provider connections a control plane has; a missing one cannot be synced. */
 export interface DiscoveryConnections {
   aws?: AwsConnection;
   azure?: AzureConnection;
   gcp?: GcpConnection;
+  awsSetup: AwsSetupSettings;
 }
 
-/** Reads the connections; `fetch` is the SSRF-guarded fetch the Azure and GCP calls use. */
+/**
+ * Reads the connections. Every call they make goes through the SSRF guard with `outbound`'s
+ * resolver and allowlist: Azure and GCP through the guarded fetch, AWS through the guarded SDK
+ * request handler.
+ */
 export function discoveryConnectionsFromEnv(
   env: Record<string, string | undefined>,
-  fetch: OutboundFetch,
+  outbound: GuardedFetchOptions,
 ): DiscoveryConnections {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -39,7 +59,13 @@ export function discoveryConnectionsFromEnv(
     throw new Error(`discovery setting ${String(issue?.path[0])} is invalid: ${issue?.message}`);
   }
   const e = parsed.data;
-  const out: DiscoveryConnections = {};
+  const fetch = guardedFetch(outbound);
+  const out: DiscoveryConnections = {
+    awsSetup: {
+      ...(e.RINGFENCE_AWS_TEMPLATE_URL ? { templateUrl: e.RINGFENCE_AWS_TEMPLATE_URL } : {}),
+      ...(e.RINGFENCE_AWS_PRINCIPAL_ARN ? { principalArn: e.RINGFENCE_AWS_PRINCIPAL_ARN } : {}),
+    },
+  };
   if (
     e.RINGFENCE_AWS_ACCESS_KEY_ID &&
     e.RINGFENCE_AWS_SECRET_ACCESS_KEY &&
@@ -50,6 +76,7 @@ export function discoveryConnectionsFromEnv(
         accessKeyId: e.RINGFENCE_AWS_ACCESS_KEY_ID,
         secretAccessKey: e.RINGFENCE_AWS_SECRET_ACCESS_KEY,
       },
+      outbound,
       ...(e.RINGFENCE_AWS_ENDPOINT === "public" ? {} : { endpoint: e.RINGFENCE_AWS_ENDPOINT }),
     };
   }

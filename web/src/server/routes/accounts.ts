@@ -19,8 +19,12 @@ import {
 import { createAccount, createAccountInput } from "../services/accounts/create.ts";
 import { getAccount } from "../services/accounts/get.ts";
 import { listAccounts } from "../services/accounts/list.ts";
+import { getAwsSetup } from "../services/accounts/setup.ts";
+import { verifyAccount } from "../services/accounts/verify.ts";
 import { importInventory } from "../services/discovery/import.ts";
+import { listSyncRuns } from "../services/discovery/list-sync-runs.ts";
 import { requestSync } from "../services/discovery/request-sync.ts";
+import { discoveryOf } from "../services/discovery/runtime.ts";
 import { enforcementOf, orgEnforcementContext } from "../services/enforcers/http.ts";
 
 const CloudAccount = z
@@ -58,6 +62,58 @@ const SyncRun = z
     createdAt: Timestamp,
   })
   .openapi("SyncRun");
+
+const Problem = z
+  .object({
+    scope: z.string(),
+    code: z.string(),
+    message: z.string(),
+    missingPermission: z.string().optional(),
+  })
+  .openapi("DiscoveryProblem");
+
+const SyncRunDetail = SyncRun.extend({
+  unchanged: z.number().int(),
+  startedAt: Timestamp.nullable(),
+  finishedAt: Timestamp.nullable(),
+  diff: z
+    .object({
+      added: z.array(z.string()),
+      changed: z.array(z.string()),
+      removed: z.array(z.string()),
+    })
+    .nullable()
+    .openapi({ description: "Cloud ids added, changed and removed by this run" }),
+  problems: z.array(Problem),
+  error: z.string().nullable(),
+}).openapi("SyncRunDetail");
+
+const Verification = z
+  .object({
+    ok: z.boolean(),
+    checks: z.array(z.object({ check: z.string(), ok: z.boolean() })),
+    problems: z.array(Problem),
+    account: CloudAccount,
+  })
+  .openapi("AccountVerification");
+
+const AwsSetup = z
+  .object({
+    roleArn: z.string(),
+    externalId: z.string(),
+    parameters: z.object({
+      ExternalId: z.string(),
+      RoleName: z.string(),
+      RingfencePrincipal: z.string().nullable(),
+    }),
+    templateUrl: z.string().nullable(),
+    quickCreateUrl: z
+      .string()
+      .nullable()
+      .openapi({ description: "For the customer to open in their AWS console; never fetched" }),
+    missingSettings: z.array(z.string()),
+  })
+  .openapi("AwsSetup");
 
 const AccountParams = OrgParams.extend({
   accountId: idParam("accountId", "cla_01jb3k0000000000000000000"),
@@ -101,6 +157,39 @@ const syncRoute = createRoute({
   middleware: inOrg("policy:write"),
   request: { params: AccountParams, body: jsonBody(z.strictObject({})) },
   responses: { 202: jsonResponse("Queued", SyncRun), ...errorResponses },
+});
+
+const verifyRoute = createRoute({
+  method: "post",
+  path: "/api/v1/orgs/{orgId}/accounts/{accountId}/verify",
+  tags: ["accounts"],
+  summary: "Verify an AWS role: assume it with the ExternalId, read, and be refused without it",
+  middleware: inOrg("policy:write"),
+  request: { params: AccountParams, body: jsonBody(z.strictObject({})) },
+  responses: {
+    200: jsonResponse("Verified or not, with each check", Verification),
+    ...errorResponses,
+  },
+});
+
+const setupRoute = createRoute({
+  method: "get",
+  path: "/api/v1/orgs/{orgId}/accounts/{accountId}/aws-setup",
+  tags: ["accounts"],
+  summary: "The AWS role's stack parameters and CloudFormation quick-create link",
+  middleware: inOrg("read"),
+  request: { params: AccountParams },
+  responses: { 200: jsonResponse("The setup", AwsSetup), ...errorResponses },
+});
+
+const syncRunsRoute = createRoute({
+  method: "get",
+  path: "/api/v1/orgs/{orgId}/accounts/{accountId}/sync-runs",
+  tags: ["accounts"],
+  summary: "An account's syncs and imports, newest first, with their diffs and problems",
+  middleware: inOrg("read"),
+  request: { params: AccountParams, query: PageQuery },
+  responses: { 200: jsonResponse("A page", pageSchema(SyncRunDetail)), ...errorResponses },
 });
 
 const ImportFile = z.strictObject({
@@ -148,6 +237,18 @@ export const accountRoutes = newRouter()
   .openapi(syncRoute, async (c) =>
     c.json(await requestSync({ ctx: orgContext(c), input: c.req.valid("param") }), 202),
   )
+  .openapi(verifyRoute, async (c) => {
+    const ctx = { ...orgContext(c), discovery: discoveryOf(c) };
+    return c.json(await verifyAccount({ ctx, input: c.req.valid("param") }), 200);
+  })
+  .openapi(setupRoute, async (c) => {
+    const ctx = { ...orgContext(c), awsSetup: discoveryOf(c).awsSetup };
+    return c.json(await getAwsSetup({ ctx, input: c.req.valid("param") }), 200);
+  })
+  .openapi(syncRunsRoute, async (c) => {
+    const input = { ...c.req.valid("query"), accountId: c.req.valid("param").accountId };
+    return c.json(await listSyncRuns({ ctx: orgContext(c), input }), 200);
+  })
   .openapi(importRoute, async (c) => {
     const input = { accountId: c.req.valid("param").accountId, files: c.req.valid("json").files };
     return c.json(await importInventory({ ctx: orgEnforcementContext(c), input }), 200);

@@ -36,6 +36,31 @@ export const discoveryCases: RouteCase[] = [
     params: account,
     body: () => ({ files: [{ name: "inventory.json", text: '{"schemaVersion":1,"assets":[]}' }] }),
   },
+  {
+    method: "POST",
+    path: "/api/v1/orgs/{orgId}/accounts/{accountId}/verify",
+    access: "editor",
+    params: account,
+    body: () => ({}),
+  },
+  {
+    method: "GET",
+    path: "/api/v1/orgs/{orgId}/accounts/{accountId}/aws-setup",
+    access: "viewer",
+    params: account,
+  },
+  {
+    method: "GET",
+    path: "/api/v1/orgs/{orgId}/accounts/{accountId}/sync-runs",
+    access: "viewer",
+    params: account,
+  },
   { method: "GET", path: "/api/v1/orgs/{orgId}/inventory", access: "viewer" },
+  {
+    method: "GET",
+    path: "/api/v1/orgs/{orgId}/inventory/{assetId}",
+    access: "viewer",
+    params: (o) => ({ orgId: o.orgId, assetId: "ast_0000000000000000000000000a" }),
+  },
   { method: "GET", path: "/api/v1/orgs/{orgId}/posture", access: "viewer" },
 ];

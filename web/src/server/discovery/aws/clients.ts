@@ -1,6 +1,8 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient } from "@aws-sdk/client-sts";
+import type { GuardedFetchOptions } from "../outbound.ts";
+import { GuardedAwsHandler } from "./http-handler.ts";
 
 /** Static AWS credentials: the control plane's own key, or a role session's temporary ones. */
 export interface AwsCredentials {
@@ -15,6 +17,11 @@ export interface AwsCredentials {
  */
 export interface AwsConnection {
   credentials: AwsCredentials;
+  /**
+   * How every SDK request leaves the process: judged by the SSRF guard (resolver, allowlist)
+   * and pinned to the judged address. There is no way to build a client without it.
+   */
+  outbound: GuardedFetchOptions;
   endpoint?: string;
   /** The region STS is called in; regional STS keeps sessions valid in opt-in regions. */
   stsRegion?: string;
@@ -39,6 +46,7 @@ function common(connection: AwsConnection, credentials: AwsCredentials, region: 
     region,
     credentials,
     maxAttempts: connection.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    requestHandler: new GuardedAwsHandler(connection.outbound),
     ...(connection.endpoint ? { endpoint: connection.endpoint } : {}),
   };
 }

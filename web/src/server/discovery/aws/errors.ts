@@ -39,14 +39,23 @@ export function awsProblem(scope: string, error: unknown, action?: string): Disc
   return { scope, code: name, message: `${name} in ${scope}: ${message}` };
 }
 
-/** The problem for a refused AssumeRole, naming the trust policy's ExternalId as the fix. */
-export function assumeRoleProblem(roleArn: string, error: unknown): DiscoveryProblem {
+/**
+ * The problem for a refused AssumeRole, naming the trust policy's ExternalId as the fix. AWS
+ * answers a wrong ExternalId, an untrusted principal and a missing role with the same
+ * AccessDenied, so the message names the exact ExternalId the trust policy must require and
+ * the other two causes after it.
+ */
+export function assumeRoleProblem(
+  roleArn: string,
+  error: unknown,
+  externalId: string,
+): DiscoveryProblem {
   const { name, message } = shape(error);
   if (name === "AccessDenied") {
     return {
       scope: "account",
       code: name,
-      message: `AccessDenied assuming role ${roleArn}: check the trust policy's sts:ExternalId condition equals this account's ExternalId and that it trusts Ringfence's principal`,
+      message: `AccessDenied assuming role ${roleArn}: the role's trust policy must require ExternalId ${externalId} (condition sts:ExternalId), trust Ringfence's principal, and the role must exist`,
     };
   }
   if (name === "InvalidClientTokenId" || name === "SignatureDoesNotMatch") {

@@ -1,7 +1,7 @@
 import { DescribeRegionsCommand } from "@aws-sdk/client-ec2";
 import type { Asset } from "@ringfence/engine/documents";
 import { DiscoveryError, type DiscoveryProblem, type DiscoveryResult } from "../types.ts";
-import { type AwsRoleTarget, assumeRole } from "./assume.ts";
+import { type AwsRoleTarget, assumeRole, HOME_REGION } from "./assume.ts";
 import { type AwsConnection, type AwsCredentials, ec2Client, s3Client } from "./clients.ts";
 import { readEc2Region } from "./ec2.ts";
 import { awsProblem } from "./errors.ts";
@@ -11,12 +11,10 @@ import { bucketRegion, listBuckets, readBucket } from "./s3.ts";
 export { type AwsRoleTarget, type AwsVerification, verifyAwsRole } from "./assume.ts";
 export { type BucketRestrictions, bucketRestrictions } from "./bucket-policy.ts";
 export type { AwsConnection, AwsCredentials } from "./clients.ts";
+export { type AwsSetup, awsSetup } from "./setup.ts";
 
 /** Regions read at the same time; enough to hide latency, few enough to stay under API rates. */
 const REGION_CONCURRENCY = 4;
-
-/** The region every account has, where the account-wide calls (DescribeRegions, S3) are made. */
-const HOME_REGION = "us-east-1";
 
 /**
  * Discovers one AWS account: assumes the role, lists the enabled regions and reads each one,
