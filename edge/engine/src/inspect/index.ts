@@ -7,7 +7,8 @@
 export { AhoCorasick } from "./aho-corasick.ts";
 export { type BodyScanner, createBodyScanner } from "./body-scanner.ts";
 export { type CompiledProfiles, compileProfiles, ProfileError } from "./compile.ts";
-export { BUILTIN_DETECTORS, type BuiltinDetector, scanBuiltins } from "./dlp/builtin.ts";
+export { scanBuiltins } from "./dlp/anchors.ts";
+export { BUILTIN_DETECTORS, type BuiltinDetector } from "./dlp/builtin.ts";
 export { DLP_WINDOW, type DlpFinding, DlpStream } from "./dlp/scanner.ts";
 export { buildRequestModel, type Field, type RequestModel } from "./fields.ts";
 export { type InspectionResult, type InspectOptions, inspectRequest } from "./inspect.ts";

@@ -2,7 +2,8 @@ import { AhoCorasick } from "../aho-corasick.ts";
 import { type CustomPattern, DEFAULT_PATTERN_LIMITS, findAll } from "../patterns.ts";
 import { latin1 } from "../raw-http.ts";
 import type { DetectionAction } from "../types.ts";
-import { type DlpHit, scanBuiltins } from "./builtin.ts";
+import { scanBuiltins } from "./anchors.ts";
+import type { DlpHit } from "./builtin.ts";
 
 /** A detector as compiled from a DLP profile. */
 export interface DlpRule {

@@ -1,0 +1,68 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { BUILTIN_DETECTORS, scanBuiltins } from "../../src/inspect/index.ts";
+
+const ALL = new Set<string>(BUILTIN_DETECTORS);
+
+/** One valid finding of each detector, as a customer's payload would carry it. */
+const PLANTED: [string, string][] = [
+  ["credit-card", "4111 1111 1111 1111"],
+  ["credit-card", "5555-5555-5555-4444"],
+  ["credit-card", "378282246310005"],
+  ["us-ssn", "123-45-6789"],
+  ["iban", "DE89 3704 0044 0532 0130 00"],
+  ["iban", "GB82WEST12345698765432"],
+  ["iban", "NL91ABNA0417164300"],
+  ["aws-access-key-id", "AKIAIOSFODNN7EXAMPLE"],
+  ["aws-secret-key", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"],
+  ["private-key", "-----BEGIN OPENSSH PRIVATE KEY-----"],
+  ["jwt", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFU"],
+  ["email", "jane.doe@example.com"],
+];
+
+/** Filler that looks like API traffic: words, short numbers, capitals, JSON punctuation. */
+const filler = fc
+  .array(
+    fc.constantFrom("the ", "order ", "12 ", "3.50", '{"id":', "42,", "NY ", "ABC-1 ", "\n", "x"),
+    { maxLength: 40 },
+  )
+  .map((parts) => parts.join(""));
+
+describe("anchor-sampled DLP scan", () => {
+  it("finds a planted value wherever it falls relative to the sampling stride", () => {
+    fc.assert(
+      fc.property(
+        filler,
+        fc.constantFrom(...PLANTED),
+        filler,
+        (before, [detector, value], after) => {
+          const text = `${before} ${value} ${after}`;
+          const found = scanBuiltins(text, ALL).map((h) => h.detector);
+          expect(found, text).toContain(detector);
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it("finds every value of a long body exactly once, in order", () => {
+    const values = PLANTED.map(([, v]) => v);
+    const text = Array.from(
+      { length: 200 },
+      (_, i) => `rec ${i}: ${values[i % values.length]};`,
+    ).join("\n");
+    const hits = scanBuiltins(text, ALL);
+    expect(hits.map((h) => h.start)).toEqual([...hits.map((h) => h.start)].sort((a, b) => a - b));
+    for (const [detector] of PLANTED) {
+      const expected = PLANTED.filter(([d]) => d === detector).length * (200 / PLANTED.length);
+      const got = hits.filter((h) => h.detector === detector).length;
+      expect(got, detector).toBeGreaterThanOrEqual(Math.floor(expected));
+    }
+  });
+
+  it("reports only the detectors that are enabled", () => {
+    const text = "card 4111 1111 1111 1111 key AKIAIOSFODNN7EXAMPLE mail a@b.example";
+    expect(scanBuiltins(text, new Set(["email"])).map((h) => h.detector)).toEqual(["email"]);
+    expect(scanBuiltins(text, new Set(["aws-secret-key"]))).toEqual([]);
+  });
+});
