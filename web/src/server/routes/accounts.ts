@@ -16,6 +16,7 @@ import {
   OrgParams,
   Timestamp,
 } from "../http/schemas.ts";
+import { requireStepUp } from "../middleware/step-up.ts";
 import { createAccount, createAccountInput } from "../services/accounts/create.ts";
 import { getAccount } from "../services/accounts/get.ts";
 import { listAccounts } from "../services/accounts/list.ts";
@@ -124,7 +125,7 @@ const createRouteDef = createRoute({
   path: "/api/v1/orgs/{orgId}/accounts",
   tags: ["accounts"],
   summary: "Onboard an AWS account, Azure subscription or GCP project",
-  middleware: inOrg("policy:write"),
+  middleware: inOrg("policy:write", requireStepUp),
   request: { params: OrgParams, body: jsonBody(createAccountInput) },
   responses: { 201: jsonResponse("Onboarded", CloudAccount), ...errorResponses },
 });
