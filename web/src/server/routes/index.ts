@@ -18,6 +18,7 @@ import { mfaRoutes } from "./mfa.ts";
 import { orgRoutes } from "./orgs.ts";
 import { deployRouters } from "./policy.ts";
 import { postureRoutes } from "./posture.ts";
+import { sessionRoutes } from "./sessions.ts";
 
 /**
  * Every router of the control plane. A new entity adds its router here, and its routes to the
@@ -25,6 +26,7 @@ import { postureRoutes } from "./posture.ts";
  */
 export const routers: OpenAPIHono<AppEnv>[] = [
   authRoutes,
+  sessionRoutes,
   mfaRoutes,
   orgRoutes,
   memberRoutes,

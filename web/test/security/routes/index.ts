@@ -10,10 +10,12 @@ import { invitationCases } from "./invitations.ts";
 import { memberCases } from "./members.ts";
 import { mfaCases } from "./mfa.ts";
 import { orgCases } from "./orgs.ts";
+import { sessionCases } from "./sessions.ts";
 
 /** Every route's case. A new entity adds `routes/<entity>.ts` and spreads it here. */
 export const routeCases: RouteCase[] = [
   ...authCases,
+  ...sessionCases,
   ...mfaCases,
   ...orgCases,
   ...memberCases,
