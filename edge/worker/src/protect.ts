@@ -35,7 +35,10 @@ export async function handleProtected(c: Ctx): Promise<Response> {
   const clientIp = c.req.header("cf-connecting-ip");
   if (clientIp === undefined || clientIp === "") return problem("no-client-address", requestId);
 
-  const bundle = await c.get("runtime").bundles.get((p) => c.executionCtx.waitUntil(p));
+  const runtime = c.get("runtime");
+  const waitUntil = (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise);
+  const bundle = await runtime.bundles.get(waitUntil);
+  runtime.heartbeat.tick(waitUntil);
   if (bundle === undefined) return problem("no-policy", requestId);
 
   const flow = flowOf(c.req.raw, clientIp);

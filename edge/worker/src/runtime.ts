@@ -1,16 +1,17 @@
-import { BundleVerifier } from "@ringfence/engine/bundle";
 import type { DecisionEvent } from "@ringfence/engine/documents";
-import { resolvedPolicySchema } from "@ringfence/engine/policy";
 import { BundleStore } from "./bundle/store.ts";
+import { persistVerifierState, restoreVerifier } from "./bundle/verifier-state.ts";
 import { parseConfig, type WorkerConfig } from "./config.ts";
 import {
   controlPlaneBundleFetcher,
   controlPlaneEventSink,
   createControlClient,
+  WORKER_VERSION,
 } from "./control.ts";
 import { type CompiledPolicy, compilePolicy } from "./enforce.ts";
 import type { Env } from "./env.ts";
 import { EventOutbox } from "./events/outbox.ts";
+import { Heartbeat } from "./heartbeat.ts";
 import { importOriginKey } from "./origin/signature.ts";
 
 /** Everything one isolate keeps between requests, built from the first request's bindings. */
@@ -19,6 +20,7 @@ export interface Runtime {
   originKey: Promise<CryptoKey>;
   bundles: BundleStore<CompiledPolicy>;
   events: EventOutbox<DecisionEvent>;
+  heartbeat: Heartbeat;
 }
 
 // Bindings are fixed for the life of an isolate, so one runtime per bindings object suffices;
@@ -37,16 +39,25 @@ export function runtimeFor(env: Env): Runtime {
 
 function createRuntime(env: Env): Runtime {
   const config = parseConfig(env);
-  const verifier = BundleVerifier.create(config.organizationId, config.trustedKeys, {
-    policySchema: resolvedPolicySchema,
-  });
+  const cache = typeof caches === "undefined" ? undefined : caches.default;
+  const stores = {
+    cache,
+    kv: env.BUNDLES,
+    key: `verifier/${config.organizationId}/${config.enforcerId}`,
+  };
+  const verifier = restoreVerifier(config.organizationId, config.trustedKeys, stores);
   const client = createControlClient(config);
 
   const bundles = new BundleStore<CompiledPolicy>({
     fetch: controlPlaneBundleFetcher(client),
     verify: async (envelope) => {
-      const outcome = await verifier.verify(envelope);
+      const held = await verifier;
+      const outcome = await held.verify(envelope);
       if (!outcome.ok) return outcome;
+      if (outcome.status !== "unchanged") {
+        const problem = await persistVerifierState(stores, held.state);
+        if (problem !== undefined) console.error(JSON.stringify({ msg: problem }));
+      }
       try {
         const value = compilePolicy(outcome.payload.policy);
         return { ok: true, version: outcome.payload.version, hash: outcome.hash, value };
@@ -55,7 +66,7 @@ function createRuntime(env: Env): Runtime {
       }
     },
     maxStalenessMs: config.bundleMaxStalenessMs,
-    cache: typeof caches === "undefined" ? undefined : caches.default,
+    cache,
     kv: env.BUNDLES,
     kvKey: `bundle/${config.organizationId}`,
     cacheKey: `bundle/${config.organizationId}/${config.enforcerId}`,
@@ -68,5 +79,12 @@ function createRuntime(env: Env): Runtime {
     lingerMs: config.eventLingerMs,
     maxAttempts: 1,
   });
-  return { config, originKey: importOriginKey(config.originSigningSecret), bundles, events };
+  const heartbeat = new Heartbeat({
+    bundle: () => bundles.stats(),
+    events: () => events.stats(),
+    send: (report) => client.reportStatus(report),
+    softwareVersion: WORKER_VERSION,
+  });
+  const originKey = importOriginKey(config.originSigningSecret);
+  return { config, originKey, bundles, events, heartbeat };
 }

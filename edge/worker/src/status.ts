@@ -11,12 +11,17 @@ export function statusRoute(): Hono<AppEnv> {
   const route = new Hono<AppEnv>();
 
   route.get("/status", async (c) => {
-    const { config, bundles, events } = c.get("runtime");
+    const { config, bundles, events, heartbeat } = c.get("runtime");
     const given = c.req.header("authorization") ?? "";
     if (!(await sameSecret(given, `Bearer ${config.statusToken}`))) {
       return problem("unauthorized", c.get("requestId"));
     }
-    const body = { enforcerId: config.enforcerId, bundle: bundles.stats(), events: events.stats() };
+    const body = {
+      enforcerId: config.enforcerId,
+      bundle: bundles.stats(),
+      events: events.stats(),
+      heartbeat: { failures: heartbeat.failures },
+    };
     return c.json(body, 200, { "cache-control": "no-store", "x-request-id": c.get("requestId") });
   });
 

@@ -41,6 +41,14 @@ export function tenant(name: string, overrides: Partial<Env> = {}) {
       const response = await admin("publish", { method: "POST", body: JSON.stringify(policy) });
       return response.json();
     },
+    /** Makes the control plane serve an envelope published earlier (a rollback). */
+    async serve(bundle: { version: number; hash: string; envelope: unknown }): Promise<void> {
+      await (await admin("serve", { method: "POST", body: JSON.stringify(bundle) })).arrayBuffer();
+    },
+    async statuses(): Promise<Record<string, unknown>[]> {
+      const answer = await admin("statuses");
+      return (await answer.json<{ statuses: Record<string, unknown>[] }>()).statuses;
+    },
     async events(): Promise<Record<string, unknown>[]> {
       return (await (await admin("events")).json<{ events: Record<string, unknown>[] }>()).events;
     },

@@ -86,6 +86,7 @@ export async function startOrigin(secret: string) {
 interface Tenant {
   bundle: { envelope: unknown; hash: string; version: number } | undefined;
   events: unknown[];
+  statuses: unknown[];
   failNextEvents: number;
   bundlePolls: number;
 }
@@ -99,7 +100,7 @@ interface ControlState {
 function tenantOf(state: ControlState, credential: string): Tenant {
   let tenant = state.tenants.get(credential);
   if (tenant === undefined) {
-    tenant = { bundle: undefined, events: [], failNextEvents: 0, bundlePolls: 0 };
+    tenant = { bundle: undefined, events: [], statuses: [], failNextEvents: 0, bundlePolls: 0 };
     state.tenants.set(credential, tenant);
   }
   return tenant;
@@ -134,15 +135,28 @@ async function route(state: ControlState, request: IncomingMessage, response: Se
   if (url.pathname === `/${CONTROL_PATHS.events}` && bearer !== undefined) {
     return takeEvents(tenantOf(state, bearer), request, response);
   }
+  if (url.pathname === `/${CONTROL_PATHS.status}` && bearer !== undefined) {
+    tenantOf(state, bearer).statuses.push(JSON.parse((await readBody(request)).toString("utf8")));
+    response.writeHead(204);
+    return response.end();
+  }
 
-  const admin = /^\/__test\/([^/]+)\/(publish|events|fail-events|stats)$/.exec(url.pathname);
+  const admin = /^\/__test\/([^/]+)\/(publish|serve|events|statuses|fail-events|stats)$/.exec(
+    url.pathname,
+  );
   if (admin?.[1] === undefined) return sendJson(response, 404, { code: "not-found" });
   const tenant = tenantOf(state, decodeURIComponent(admin[1]));
   switch (admin[2]) {
     case "publish":
       return publish(state, tenant, await readBody(request), response);
+    case "serve":
+      // Serves an envelope published before: a rollback to an older signed version.
+      tenant.bundle = JSON.parse((await readBody(request)).toString("utf8")) as Tenant["bundle"];
+      return sendJson(response, 200, { version: tenant.bundle?.version });
     case "events":
       return sendJson(response, 200, { events: tenant.events });
+    case "statuses":
+      return sendJson(response, 200, { statuses: tenant.statuses });
     case "fail-events":
       tenant.failNextEvents = Number(url.searchParams.get("n") ?? "0");
       return sendJson(response, 200, { failNextEvents: tenant.failNextEvents });
