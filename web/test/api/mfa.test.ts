@@ -134,6 +134,21 @@ describe("sign-in with a second factor", () => {
     expect(next.result.status).toBe(200);
   });
 
+  it("lets only one of two simultaneous sign-ins with the same code through", async () => {
+    const user = await signUpUser(server.app, "race");
+    const { authenticator } = await enrolTotp(server, user, clock);
+    clock.advance(STEP);
+    const code = authenticator.codeAt(clock.now());
+    const first = await signInWithPassword(server, user);
+    const second = await signInWithPassword(server, user);
+
+    const results = await Promise.all([
+      verifyChallenge(server, first.challenge ?? "", { code }),
+      verifyChallenge(server, second.challenge ?? "", { code }),
+    ]);
+    expect(results.map(({ result }) => result.status).sort()).toEqual([200, 401]);
+  });
+
   it("accepts a code one step old and refuses one two steps old", async () => {
     const user = await signUpUser(server.app, "window");
     const { authenticator } = await enrolTotp(server, user, clock);
