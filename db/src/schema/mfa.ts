@@ -1,7 +1,8 @@
 import { bigint, index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { ID_PREFIXES } from "../ids.ts";
 import { idColumn, timestampColumn, timestamps } from "./columns.ts";
-import { sessions } from "./sessions.ts";
+import { organizations } from "./organizations.ts";
+import { SESSION_METHODS, sessions } from "./sessions.ts";
 import { users } from "./users.ts";
 
 /**
@@ -56,8 +57,12 @@ export const mfaChallenges = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     tokenHash: text("token_hash").notNull(),
-    /** How the first factor was proven: `password` or `sso`. */
-    firstFactor: text("first_factor").notNull(),
+    /** How the first factor was proven: `password` or `sso`; the session will say the same. */
+    firstFactor: text("first_factor", { enum: SESSION_METHODS }).notNull(),
+    /** For SSO, the organisation whose identity provider proved the first factor. */
+    ssoOrganizationId: text("sso_organization_id").references(() => organizations.id, {
+      onDelete: "cascade",
+    }),
     expiresAt: timestampColumn("expires_at").notNull(),
     ...timestamps(),
   },

@@ -1,0 +1,2 @@
+ALTER TABLE "mfa_challenges" ADD COLUMN "sso_organization_id" text;--> statement-breakpoint
+ALTER TABLE "mfa_challenges" ADD CONSTRAINT "mfa_challenges_sso_organization_id_organizations_id_fk" FOREIGN KEY ("sso_organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;
