@@ -55,7 +55,7 @@ export function parseContentType(value: string): { type: string; params: Map<str
         p
           .slice(eq + 1)
           .trim()
-          .replace(/^"|"$/g, ""),
+          .replace(/^(["'])(.*)\1$/, "$2"),
       );
   }
   return { type: type.trim().toLowerCase(), params };

@@ -1,6 +1,6 @@
 import { parseContentType } from "../bodies.ts";
 import type { RequestModel } from "../fields.ts";
-import { ARGS, type Paranoia, patternRule, type WafRule } from "./rule.ts";
+import { ARGS, firstMatch, type Paranoia, patternRule, type WafRule } from "./rule.ts";
 
 /** A request-level check: it reads the whole model rather than one field. */
 export interface RequestCheck {
@@ -33,11 +33,26 @@ const METHODS = new Set([
 const RESTRICTED_EXTENSIONS =
   /\.(?:bak|backup|old|orig|save|swp|swo|tmp|temp|sql|sqlite3?|db|dbf|mdb|config|conf|cfg|ini|log|inc|key|pem|p12|pfx|crt|cer|der|jks|keystore|passwd|pwd|htpasswd|htaccess|git|svn|hg|dist|asa|asax|ascx|axd|backup|batch|cmd|cs|csproj|idq|idc|licx|mdf|printer|rdb|resources|resx|vb|vbproj|vsdisco|webinfo|xsd|xsx|dll|exe|sh|history|lock|yml|yaml|tfstate|pyc|class)$/i;
 const ALLOWED_CHARSETS = /^(?:utf-8|iso-8859-1|iso-8859-15|windows-1252|us-ascii)$/i;
+/*
+ * type/subtype and parameters. Unquoted values may use the token characters and, for multipart
+ * boundaries, the extra characters RFC 2046 allows there ("(", ")", ",", "?", ":", "=", "/").
+ */
 const CONTENT_TYPE_SHAPE =
-  /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+(?:\s*;\s*[\w!#$%&'*+.^`|~-]+\s*=\s*(?:"[^"]*"|[\w!#$%&'*+.^`|~:/=-]+))*\s*;?\s*$/;
+  /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+(?:\s*;\s*[\w!#$%&'*+.^`|~-]+\s*=\s*(?:"[^"]*"|[\w!#$%&'*+.^`|~:/=?(),-]+))*\s*;?\s*$/;
+
+/**
+ * A Host that is an address rather than a name: dotted or bare decimal IPv4, or IPv6 (bracketed,
+ * or bare with at least two colons). Names made of hex letters, such as deadbeef.de, are names.
+ */
+const NUMERIC_HOST = /^(?:[\d.]+|\[[\da-f:.]+(?:%\w+)?\]|[\da-f]*:[\da-f]*:[\da-f:.]*)(?::\d+)?$/i;
 
 function header(model: RequestModel, name: string): string[] {
   return model.headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
+}
+
+function jsonRequest(model: RequestModel): boolean {
+  const type = parseContentType(header(model, "content-type")[0] ?? "").type;
+  return model.body.kind === "json" || type === "application/json" || type.endsWith("+json");
 }
 
 function hit(location: string, evidence: string) {
@@ -65,7 +80,8 @@ function contentTypeProblem(model: RequestModel) {
   if (!CONTENT_TYPE_SHAPE.test(value)) return hit("header:content-type", value);
   const { type, params } = parseContentType(value);
   const charset = params.get("charset");
-  if (charset !== undefined && !ALLOWED_CHARSETS.test(charset))
+  // A charset only changes how a body is decoded; an empty one reads the same in any of them.
+  if (charset !== undefined && model.body.kind !== "none" && !ALLOWED_CHARSETS.test(charset))
     return hit("header:content-type", value);
   if (params.has("boundary") && type !== "multipart/form-data" && !type.startsWith("multipart/"))
     return hit("header:content-type", value);
@@ -129,11 +145,7 @@ export const protocolChecks: RequestCheck[] = [
     check: (m) => {
       const h = header(m, "host");
       if (h.length === 0 || h[0]?.trim() === "") return hit("header:host", "missing or empty");
-      return /^\[?[\d.:a-f]+\]?(?::\d+)?$/i.test(h[0] ?? "") &&
-        /\d/.test(h[0] ?? "") &&
-        !/^[a-f]+$/i.test(h[0] ?? "")
-        ? hit("header:host", h[0] ?? "")
-        : undefined;
+      return NUMERIC_HOST.test(h[0] ?? "") ? hit("header:host", h[0] ?? "") : undefined;
     },
   },
   {
@@ -199,6 +211,13 @@ export const protocolChecks: RequestCheck[] = [
   },
 ];
 
+/*
+ * A value breaks out of the LDAP filter it is pasted into when it closes a parenthesis it never
+ * opened and starts a new filter. A whole, balanced filter ("(&(objectCategory=group)(…))") is
+ * what directory search forms send on purpose, so only the unbalanced close counts.
+ */
+const LDAP_BREAKOUT = /^[^()]*\)+\s*[&|!]?\s*\(\s*(?:[|&!]|[\w-]+\s*[~<>]?=|\*|\)|$)/;
+
 export const protocolRules: WafRule[] = [
   patternRule(
     {
@@ -212,18 +231,22 @@ export const protocolRules: WafRule[] = [
     },
     /\0/,
   ),
-  patternRule(
-    {
-      id: "protocol-unicode-escape",
-      category: "protocol",
-      paranoia: 1,
-      severity: "high",
-      description: "%u or \\u escapes, a classic WAF evasion",
-      kinds: ARGS,
-      transforms: [],
-    },
-    /\\u[0-9a-f]{4}|%u[0-9a-f]{4}/i,
-  ),
+  {
+    id: "protocol-unicode-escape",
+    category: "protocol",
+    paranoia: 1,
+    severity: "high",
+    description: "%u or \\u escapes, a classic WAF evasion",
+    kinds: ARGS,
+    transforms: [],
+    // A JSON API speaks \u escapes itself (a JSON string carried inside another, or echoed in
+    // its query), so there only IIS's %u form is an evasion; every rule still reads the value.
+    match: (value, _field, model) =>
+      firstMatch(
+        jsonRequest(model) ? /%u[0-9a-f]{4}/i : /\\u[0-9a-f]{4}|%u[0-9a-f]{4}/i,
+        value,
+      ),
+  },
   patternRule(
     {
       id: "protocol-response-splitting",
@@ -282,6 +305,6 @@ export const protocolRules: WafRule[] = [
       kinds: ARGS,
       transforms: [],
     },
-    /\)\s*\(\s*(?:[|&!]|[\w-]+\s*[~<>]?=)|\*\s*\)\s*\(|\(\s*[|&]\s*\(/,
+    LDAP_BREAKOUT,
   ),
 ];

@@ -183,7 +183,9 @@ export const rceRules: WafRule[] = [
     description: "a Windows command after a separator, for loops, %ENV% expansion",
     kinds: ARGS_HEADERS.filter((k) => k !== "header"),
     transforms: ["removeNulls"],
-    match: windowsCommand,
+    // An argument named "cmd" or "find" is a form field; a name only runs with arguments in it.
+    match: (value, field) =>
+      field.kind === "argName" && !/[\s;|&%]/.test(value) ? undefined : windowsCommand(value),
   },
   patternRule(
     {
@@ -230,7 +232,8 @@ export const rceRules: WafRule[] = [
       kinds: [...ARGS_HEADERS, "path"],
       transforms: [],
     },
-    /\(\s*\)\s*\{/,
+    // Bash imports a function from a variable only when the value starts with "() {".
+    /^\s*\(\s*\)\s*\{/,
   ),
   patternRule(
     {

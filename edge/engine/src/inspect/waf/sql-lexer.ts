@@ -77,7 +77,8 @@ function readComment(input: string, i: number): [SqlToken, number] | undefined {
 }
 
 function readWord(input: string, i: number): [SqlToken, number] {
-  const m = /^[A-Za-z_$@][\w$@.]*/.exec(input.slice(i, i + 256));
+  // Identifiers may hold any letter (MySQL and PostgreSQL allow them), so "Haßelt" is one word.
+  const m = /^[\p{L}_$@][\p{L}\p{N}_$@.]*/u.exec(input.slice(i, i + 256));
   const text = m ? m[0] : input.slice(i, i + 1);
   const kind = text.startsWith("@") ? "var" : "word";
   return [{ kind, text: text.toLowerCase() }, i + text.length];
@@ -107,7 +108,7 @@ export function lexSql(input: string, quote?: string, limit = 64): SqlToken[] {
       const m = /^(0x[0-9a-f]+|0b[01]+|\d*\.?\d+(e[+-]?\d+)?)/i.exec(input.slice(i, i + 64));
       const text = m ? m[0] : c;
       next = [{ kind: "num", text }, i + text.length];
-    } else if (/[A-Za-z_$@]/.test(c)) next = readWord(input, i);
+    } else if (/[\p{L}_$@]/u.test(c)) next = readWord(input, i);
     else if (c === "(") next = [{ kind: "lparen", text: c }, i + 1];
     else if (c === ")") next = [{ kind: "rparen", text: c }, i + 1];
     else if (c === ",") next = [{ kind: "comma", text: c }, i + 1];

@@ -325,7 +325,28 @@ function sqlCommentProbe(value: string): string | undefined {
 
 const SQL_FUNCTION_NAMES =
   "abs|acos|adddate|addtime|aes_decrypt|aes_encrypt|ascii|asin|atan2?|avg|benchmark|bin|bit_and|bit_count|bit_length|bit_or|bit_xor|cast|ceil|ceiling|char|char_length|character_length|charset|chr|coalesce|coercibility|collation|compress|concat|concat_ws|connection_id|conv|convert|convert_tz|cos|cot|count|crc32|curdate|current_date|current_time|current_timestamp|current_user|curtime|database|date_add|date_format|date_sub|datediff|dayname|decode|degrees|des_decrypt|des_encrypt|div|elt|encode|encrypt|exp|export_set|extractvalue|field|find_in_set|floor|format|found_rows|from_base64|from_days|from_unixtime|get_format|get_lock|greatest|group_concat|hex|ifnull|inet_aton|inet_ntoa|insert|instr|is_free_lock|is_used_lock|isnull|last_insert_id|lcase|least|left|length|ln|load_file|locate|log|log10|log2|lower|lpad|ltrim|make_set|master_pos_wait|md5|mid|name_const|now|nullif|oct|octet_length|old_password|ord|password|period_add|period_diff|pi|position|pow|power|quote|radians|rand|release_lock|repeat|replace|reverse|right|round|row_count|rpad|rtrim|schema|sec_to_time|session_user|sha1?|sha2|sign|sin|sleep|soundex|space|sqrt|std|stddev|str_to_date|strcmp|subdate|substr|substring|substring_index|subtime|sum|sysdate|system_user|tan|time_format|time_to_sec|timediff|timestamp|timestampadd|timestampdiff|to_base64|to_days|trim|truncate|ucase|uncompress|uncompressed_length|unhex|unix_timestamp|updatexml|upper|user|uuid|uuid_short|values|variance|version|weight_string|sqlite_compileoption_used|sqlite_compileoption_get|sqlite_version|starts_with|jsonb_pretty|json_build_object|json_object|json_extract|unistr|lo_get|lo_import|pg_sleep|pg_read_file|current_setting|query_to_xml|xmltype|utl_inaddr|utl_http|dbms_pipe|ctxsys|sys_context|iif|choose|openrowset|opendatasource|db_name|host_name|is_srvrolemember|serverproperty|suser_name|fn_xe_file_target_read_file";
-const SQL_FUNCTION_CALL = new RegExp(`(?:^|[^\\w.$])(?:${SQL_FUNCTION_NAMES})\\s*\\\\?\\(`, "i");
+const SQL_FUNCTION_CALL = new RegExp(
+  `(?<![\\p{L}\\p{N}_.$])(?:${SQL_FUNCTION_NAMES})\\s*\\\\?\\(`,
+  "giu",
+);
+/** Words after which a function call is SQL grammar rather than a sentence. */
+const SQL_KEYWORDS_BEFORE_CALL =
+  /^(?:select|where|and|or|not|xor|by|from|union|all|having|when|then|else|in|like|is|as|on|set|values|return|case|if|div|mod|rlike|regexp|between|exists|distinct|into|limit|offset|order|group|join|and|procedure|call|exec|execute|do)$/i;
+
+/**
+ * A function call as SQL writes it. "left (for right handed users)" in a sentence is prose: a
+ * name spaced from its parenthesis and preceded by an ordinary word, where SQL would have an
+ * operator, a comma, a parenthesis or a keyword.
+ */
+function sqlFunctionCall(value: string): string | undefined {
+  for (const m of value.matchAll(SQL_FUNCTION_CALL)) {
+    const spaced = /\s\\?\($/.test(m[0]);
+    const before = /([\p{L}\p{N}]+)\s+$/u.exec(value.slice(Math.max(0, m.index - 40), m.index))?.[1];
+    if (spaced && before !== undefined && !SQL_KEYWORDS_BEFORE_CALL.test(before)) continue;
+    return m[0];
+  }
+  return undefined;
+}
 const SQL_DIALECT =
   /::\s*(?:int|integer|bigint|smallint|bool|boolean|text|varchar|char|json|jsonb|regclass|oid|numeric|float|real|date|bytea|xml)\b|\b(?:alter|create|drop|truncate|rename)\s+(?:table|database|schema|function|procedure|trigger|view|user|index)\b|\bdeclare\s*(?:\/\*.*?\*\/)?\s*@|\bexec(?:ute)?\s*\(?\s*@|\bexec(?:ute)?\s+(?:master|xp_|sp_)|\bprocedure\s+analyse\b|\binsert\s+into\b|\bdelete\s+from\b|\bupdate\s+\w+\s+set\b|\bload\s+data\b|\bwaitfor\s+(?:delay|time)\b|^(?:4294967296|4294967295|2147483648|2\.2250738585072011e-308|18446744073709551615|9223372036854775808)$/i;
 const NOSQL_OPERATOR =
@@ -333,11 +354,7 @@ const NOSQL_OPERATOR =
 
 /** Database-specific SQL: function calls, casts, DDL and stored procedures, NoSQL operators. */
 function findSqlDialect(value: string): string | undefined {
-  return (
-    SQL_FUNCTION_CALL.exec(value)?.[0] ??
-    SQL_DIALECT.exec(value)?.[0] ??
-    NOSQL_OPERATOR.exec(value)?.[0]
-  );
+  return sqlFunctionCall(value) ?? SQL_DIALECT.exec(value)?.[0] ?? NOSQL_OPERATOR.exec(value)?.[0];
 }
 
 export const sqliRules: WafRule[] = [

@@ -10,6 +10,12 @@ const STYLE_EXEC = /expression\s*\(|-moz-binding|behavior\s*:|@import\b/i;
 const JS_SINKS =
   /\b(?:document\s*\.\s*(?:cookie|domain|write|location)|window\s*\.\s*(?:location|open|name)|\b(?:alert|prompt|confirm|eval)\s*(?:\(|`)|string\s*\.\s*fromcharcode|\.\s*(?:innerhtml|outerhtml)\s*=|\[\s*\]\s*\.\s*\w+\s*\.\s*(?:call|apply|constructor)|top\s*\[|self\s*\[|settimeout\s*\(|setinterval\s*\(|new\s+function\s*\()/i;
 
+/*
+ * A link to a web page is what chat messages and comments carry every day; script schemes are
+ * judged apart (URL_SCHEME), so an anchor whose only URL is http(s) runs nothing.
+ */
+const WEB_LINK = /^<\s*a\s+href\s*=\s*(?:\\?x22|["'])?https?:\/\/[^\s"'<>]*["']?\s*$/i;
+
 /**
  * Finds markup that would run script: a dangerous tag, an event handler attribute, a script
  * URL scheme, or script-running CSS. Each alone is a hit, because none occurs in plain prose.
@@ -23,9 +29,10 @@ function findMarkupXss(value: string): string | undefined {
       tag,
     ) ||
       HANDLER.test(tag) ||
-      /\b(src|href|data|action|formaction|srcdoc|code|dynsrc|lowsrc|background|xlink:href)\s*=/i.test(
+      (/\b(src|href|data|action|formaction|srcdoc|code|dynsrc|lowsrc|background|xlink:href)\s*=/i.test(
         tag,
-      ))
+      ) &&
+        !WEB_LINK.test(tag)))
   )
     return tag.slice(0, 60);
   const xmlish = firstMatch(
