@@ -44,6 +44,11 @@ const env: Record<string, string> = {
   RINGFENCE_TRUST_PROXY: "true",
   NEXT_TELEMETRY_DISABLED: "1",
   WRANGLER_SEND_METRICS: "false",
+  // wrangler dev would otherwise report errors, check npm for updates and download Cloudflare's
+  // Request.cf metadata; edge/worker/test/node/offline.test.ts proves it stays on loopback.
+  WRANGLER_SEND_ERROR_REPORTS: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
   AWS_EC2_METADATA_DISABLED: "true",
   METADATA_SERVER_DETECTION: "none",
 };

@@ -11,6 +11,8 @@ const WRANGLER = `${WORKER_DIR}node_modules/.bin/wrangler`;
 /** A running `wrangler dev` with the URL it listens on. */
 export interface DevServer {
   url: string;
+  /** Everything wrangler has printed so far. */
+  readonly output: string;
   process: ChildProcess;
   /** Ends wrangler and its workerd processes; resolves once they are gone. */
   stop(): Promise<void>;
@@ -24,16 +26,37 @@ export const OFFLINE_ENV = {
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
 };
 
+/** How to start it beyond the arguments: environment, and a command wrapping wrangler. */
+export interface DevOptions {
+  deadlineMs?: number;
+  /** Replaces OFFLINE_ENV (the rest of the environment is inherited). */
+  env?: Record<string, string>;
+  /** A command and its arguments that run wrangler (appended to them) in a sandbox. */
+  wrapper?: string[];
+}
+
 /**
  * Starts `wrangler dev` for a config on 127.0.0.1 with an ephemeral port and resolves once it
  * prints its ready line; rejects (and kills it) when that takes longer than the deadline.
  */
-export function startWranglerDev(args: string[], deadlineMs = 120_000): Promise<DevServer> {
-  const child = spawn(
+export function startWranglerDev(
+  args: string[],
+  given: DevOptions | number = {},
+): Promise<DevServer> {
+  // A bare number is the deadline, as callers written before the options gave it.
+  const options = typeof given === "number" ? { deadlineMs: given } : given;
+  const deadlineMs = options.deadlineMs ?? 120_000;
+  const command = [
+    ...(options.wrapper ?? []),
     WRANGLER,
-    ["dev", "--ip", "127.0.0.1", "--port", "0", "--inspector-port", "0", ...args],
-    { cwd: WORKER_DIR, env: { ...process.env, ...OFFLINE_ENV }, detached: true },
-  );
+    ...["dev", "--ip", "127.0.0.1", "--port", "0", "--inspector-port", "0", ...args],
+  ];
+  const env = { ...process.env, ...(options.env ?? OFFLINE_ENV) };
+  const child = spawn(command[0] ?? WRANGLER, command.slice(1), {
+    cwd: WORKER_DIR,
+    env,
+    detached: true,
+  });
   const stop = () => stopGroup(child);
   return new Promise((resolve, reject) => {
     let output = "";
@@ -46,7 +69,15 @@ export function startWranglerDev(args: string[], deadlineMs = 120_000): Promise<
       const ready = /Ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (ready?.[1] !== undefined) {
         clearTimeout(timer);
-        resolve({ url: ready[1], process: child, stop });
+        const url = ready[1];
+        resolve({
+          url,
+          get output() {
+            return output;
+          },
+          process: child,
+          stop,
+        });
       }
     };
     child.stdout.on("data", onData);
