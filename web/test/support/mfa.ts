@@ -33,7 +33,7 @@ export class Authenticator {
   constructor(private readonly secret: Uint8Array<ArrayBuffer>) {}
 
   static fromBase32(text: string): Authenticator {
-    return new Authenticator(new Uint8Array(Secret.fromBase32(text).buffer.slice(0)));
+    return new Authenticator(new Uint8Array(Secret.fromBase32(text).bytes));
   }
 
   codeAt(ms: number, stepOffset = 0): string {

@@ -39,7 +39,7 @@ export async function signIn({
     throw new AppError("invalid_credentials", "The email or password is wrong.");
 
   await resetLoginAttempts({ ctx, input: { key: accountKey } });
-  const outcome = await beginSession({ ctx, input: { userId: user.id, firstFactor: "password" } });
+  const outcome = await beginSession({ ctx, input: { userId: user.id, method: "password" } });
   return { user: presentUser(user), outcome };
 }
 

@@ -1,7 +1,7 @@
 import { mfaChallenges } from "@ringfence/db";
 import type { RequestContext, ServiceCall } from "../../context.ts";
 import { randomToken, sha256 } from "../../tokens.ts";
-import { createSession } from "../auth/create-session.ts";
+import { type CreateSessionInput, createSession } from "../auth/create-session.ts";
 import { hasConfirmedFactor } from "./factor.ts";
 
 /** How long a sign-in may wait for its second factor. */
@@ -12,24 +12,19 @@ export type SignInOutcome =
   | { kind: "session"; token: string }
   | { kind: "mfa_required"; challengeToken: string };
 
-export interface BeginSessionInput {
-  userId: string;
-  /** How the first factor was proven. */
-  firstFactor: "password" | "sso";
-}
-
 /**
- * The one door from a proven first factor to a session, for password sign-in and SSO alike.
- * A user with a confirmed second factor gets a challenge instead of a session: a short-lived
- * token that buys nothing but the second step (`completeChallenge`). Everyone else gets the
- * session at once.
+ * The one door from a proven first factor to a session, for password sign-in and SSO alike:
+ * call it where `createSession` would be called, with the same input. A user with a confirmed
+ * second factor gets a challenge instead of a session: a short-lived token that buys nothing
+ * but the second step (`completeChallenge`), which then starts the session described here.
+ * Everyone else gets the session at once.
  */
 export async function beginSession({
   ctx,
   input,
-}: ServiceCall<RequestContext, BeginSessionInput>): Promise<SignInOutcome> {
+}: ServiceCall<RequestContext, CreateSessionInput>): Promise<SignInOutcome> {
   if (!(await hasConfirmedFactor(ctx, input.userId))) {
-    const { token } = await createSession({ ctx, input: { userId: input.userId } });
+    const { token } = await createSession({ ctx, input });
     return { kind: "session", token };
   }
 
@@ -37,7 +32,8 @@ export async function beginSession({
   await ctx.db.insert(mfaChallenges).values({
     userId: input.userId,
     tokenHash: sha256(challengeToken),
-    firstFactor: input.firstFactor,
+    firstFactor: input.method ?? "password",
+    ssoOrganizationId: input.ssoOrganizationId ?? null,
     expiresAt: new Date(Date.now() + CHALLENGE_TTL_SECONDS * 1000),
   });
   return { kind: "mfa_required", challengeToken };

@@ -44,7 +44,12 @@ export async function completeChallenge({
 
     const [user] = await tx.select().from(users).where(eq(users.id, challenge.userId));
     if (!user) throw new AppError("mfa_required", "The account no longer exists.");
-    const { token } = await createSession({ ctx: { ...ctx, db: tx }, input: { userId: user.id } });
+    const input = {
+      userId: user.id,
+      method: challenge.firstFactor,
+      ssoOrganizationId: challenge.ssoOrganizationId ?? undefined,
+    };
+    const { token } = await createSession({ ctx: { ...ctx, db: tx }, input });
     return { user: presentUser(user), token };
   });
 }
