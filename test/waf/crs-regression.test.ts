@@ -3,14 +3,16 @@ import { loadCrsCases } from "./crs-corpus.ts";
 import { evaluateCrs } from "./crs-eval.ts";
 
 /*
- * Known gap: the bar is >= 95% of level-1 attacks detected and <= 5% of benign cases flagged;
- * today's figures (93.6%, 10.2%) are the floors below, a ratchet that may only rise. What would
- * remove the gap: 942 (16 SQL misses, 15 benign flags) and 944 (17 Java misses) need their own
- * pass, 920 flags 14 benign cases with framing checks stricter than CRS's defaults, and several
- * "benign" cases of 932 are attacks that only a different CRS rule id is meant to catch.
+ * Detection meets the bar (>= 95% of level-1 attacks); the floor below holds it. Known gap:
+ * benign cases flagged are above the 5% bar (7.2% today, the ceiling below is a ratchet that
+ * may only fall). Most of what remains are "benign" cases that are attacks for another CRS rule
+ * id (SQL with sleep(), `tar … /etc`, metadata addresses in IPv6 spellings, which our design
+ * blocks in every spelling) or framing our gateway refuses by design (CL with TE, HTTP/2
+ * request lines on an HTTP/1.1 wire); docs/engine/crs-map.md lists them. What would remove the
+ * gap: a per-rule scope for the benign set, or relaxing those design decisions.
  */
-const DETECTION_FLOOR = 0.93;
-const FALSE_POSITIVE_CEILING = 0.105;
+const DETECTION_FLOOR = 0.95;
+const FALSE_POSITIVE_CEILING = 0.073;
 
 describe("CRS regression corpus at paranoia level 1", () => {
   const { cases, errors } = loadCrsCases();

@@ -25,6 +25,22 @@ const NAMED_ENTITIES: Record<string, string> = {
   semi: ";",
   equals: "=",
   grave: "`",
+  dollar: "$",
+  lbrace: "{",
+  lcub: "{",
+  rbrace: "}",
+  rcub: "}",
+  lsqb: "[",
+  rsqb: "]",
+  num: "#",
+  percnt: "%",
+  excl: "!",
+  quest: "?",
+  period: ".",
+  comma: ",",
+  verbar: "|",
+  ast: "*",
+  plus: "+",
 };
 
 /** Percent-decodes once; malformed escapes stay as they are instead of failing the whole value. */
@@ -55,14 +71,44 @@ function pushUtf8(bytes: number[], code: number): void {
 /** Decodes named, decimal and hexadecimal HTML character references, with or without `;`. */
 export function htmlEntityDecode(text: string): string {
   if (!text.includes("&")) return text;
-  return text.replace(/&(#[xX][0-9a-fA-F]{1,6}|#\d{1,7}|[a-zA-Z]{2,8});?/g, (all, ref: string) => {
-    if (ref.startsWith("#")) {
-      const hex = ref[1] === "x" || ref[1] === "X";
-      const code = Number.parseInt(ref.slice(hex ? 2 : 1), hex ? 16 : 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : all;
-    }
-    return NAMED_ENTITIES[ref.toLowerCase()] ?? all;
-  });
+  return text.replace(
+    /&(#[xX]0*[0-9a-fA-F]{1,6}|#0*\d{1,7}|[a-zA-Z][a-zA-Z0-9]{1,31})(;?)/g,
+    (all, ref: string, semi: string) => {
+      if (ref.startsWith("#")) {
+        const hex = ref[1] === "x" || ref[1] === "X";
+        const code = Number.parseInt(ref.slice(hex ? 2 : 1), hex ? 16 : 10);
+        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : all;
+      }
+      return namedEntity(ref, semi) ?? all;
+    },
+  );
+}
+
+/**
+ * A named reference, or, without `;`, the longest known name it starts with, as browsers read
+ * "&lbracejndi" as "{jndi".
+ */
+function namedEntity(ref: string, semi: string): string | undefined {
+  const exact = NAMED_ENTITIES[ref.toLowerCase()];
+  if (exact !== undefined) return exact;
+  if (semi) return undefined;
+  for (let n = ref.length - 1; n >= 2; n--) {
+    const prefix = NAMED_ENTITIES[ref.slice(0, n).toLowerCase()];
+    if (prefix !== undefined) return prefix + ref.slice(n);
+  }
+  return undefined;
+}
+
+/** Decodes JavaScript string escapes (`\u0041`, `\u{41}`, `\x41`), as a script engine would. */
+export function jsDecode(text: string): string {
+  if (!text.includes("\\")) return text;
+  return text.replace(
+    /\\(?:u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2}))/g,
+    (all, a, b, c) => {
+      const code = Number.parseInt(a ?? b ?? c, 16);
+      return code <= 0x10ffff ? String.fromCodePoint(code) : all;
+    },
+  );
 }
 
 /** Decodes standard or URL-safe base64; returns undefined when the text is not base64. */

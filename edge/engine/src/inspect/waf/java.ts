@@ -1,4 +1,4 @@
-import { base64Decode } from "../transforms.ts";
+import { base64Decode, htmlEntityDecode, jsDecode, urlDecode } from "../transforms.ts";
 import { ARGS, ARGS_HEADERS, EVERYWHERE, patternRule, type WafRule } from "./rule.ts";
 
 /**
@@ -22,6 +22,21 @@ export function collapseLog4jLookups(value: string): string {
   return out;
 }
 
+/*
+ * Log4j reads what the application logs, after whatever decoding the application did, so a
+ * lookup hides behind URL, JavaScript and HTML escapes in any mix ("%24%5Cu007Bjndi",
+ * "$&lbrace;jndi", "&#36;{jndi"). Layers are peeled until nothing changes (a few rounds at most).
+ */
+function unwrapLookup(value: string): string {
+  let out = value;
+  for (let round = 0; round < 4 && /[%\\&]/.test(out); round++) {
+    const next = htmlEntityDecode(jsDecode(urlDecode(out)));
+    if (next === out) break;
+    out = next;
+  }
+  return out;
+}
+
 const JNDI =
   /\$\{\s*(?:jndi|ldap|rmi|dns|iiop|corba|nds|nis|http)\s*:|\$\{\s*(?:env|sys|java|ctx|main|bundle|k8s|docker|spring|web|log4j|jvmrunargs|base64|date|marker|sd|event|map|upper|lower)\s*:/i;
 const JAVA_CLASSES =
@@ -30,7 +45,7 @@ const OGNL =
   /%\{\s*[#(@]|\$\{\s*[#(@]|#_memberaccess|#context\s*\[|@java\.lang\.|@ognl\.|\(#\w+\s*=|#\w+\s*=\s*@|new\s+java\.|class\.module\.classloader|class\.classloader|\.getclass\s*\(\s*\)|#application\s*\[|#session\s*\[|#request\s*\[|#parameters\s*\[|#attr\s*\[|ognlcontext|xwork\.methodaccessor|denymethodexecution|allowstaticmethodaccess/i;
 const SERIALIZED_MAGIC = String.fromCharCode(0xac, 0xed, 0x00, 0x05);
 const SERIALIZED = /\brO0AB|\baced0005|\bH4sIAAAAAAAA|\b(?:KztAAU|Cs7QAF)/;
-const JAVA_UPLOAD = /\.(?:jsp|jspx|jspf|jsw|jsv|jhtml|jws|war)(?:\s*[\0.\s]*)?$/i;
+const JAVA_UPLOAD = /\.\s*(?:jsp|jspx|jspf|jsw|jsv|jhtml|jws|war)(?:\s*[\0.\s]*)?$/i;
 
 function javaSerialized(value: string): string | undefined {
   if (value.includes(SERIALIZED_MAGIC)) return "serialized Java object magic";
@@ -50,8 +65,10 @@ export const javaRules: WafRule[] = [
     description: "Log4Shell: JNDI and other lookups, including nested and obfuscated ones",
     kinds: EVERYWHERE,
     transforms: ["removeNulls"],
-    match: (value) =>
-      value.includes("${") ? JNDI.exec(collapseLog4jLookups(value))?.[0] : undefined,
+    match: (value) => {
+      const decoded = unwrapLookup(value);
+      return decoded.includes("${") ? JNDI.exec(collapseLog4jLookups(decoded))?.[0] : undefined;
+    },
   },
   patternRule(
     {

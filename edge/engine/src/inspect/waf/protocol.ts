@@ -242,10 +242,7 @@ export const protocolRules: WafRule[] = [
     // A JSON API speaks \u escapes itself (a JSON string carried inside another, or echoed in
     // its query), so there only IIS's %u form is an evasion; every rule still reads the value.
     match: (value, _field, model) =>
-      firstMatch(
-        jsonRequest(model) ? /%u[0-9a-f]{4}/i : /\\u[0-9a-f]{4}|%u[0-9a-f]{4}/i,
-        value,
-      ),
+      firstMatch(jsonRequest(model) ? /%u[0-9a-f]{4}/i : /\\u[0-9a-f]{4}|%u[0-9a-f]{4}/i, value),
   },
   patternRule(
     {

@@ -341,7 +341,9 @@ const SQL_KEYWORDS_BEFORE_CALL =
 function sqlFunctionCall(value: string): string | undefined {
   for (const m of value.matchAll(SQL_FUNCTION_CALL)) {
     const spaced = /\s\\?\($/.test(m[0]);
-    const before = /([\p{L}\p{N}]+)\s+$/u.exec(value.slice(Math.max(0, m.index - 40), m.index))?.[1];
+    const before = /([\p{L}\p{N}]+)\s+$/u.exec(
+      value.slice(Math.max(0, m.index - 40), m.index),
+    )?.[1];
     if (spaced && before !== undefined && !SQL_KEYWORDS_BEFORE_CALL.test(before)) continue;
     return m[0];
   }
