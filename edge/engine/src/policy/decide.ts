@@ -1,53 +1,10 @@
-import type { Candidate, PolicyIndex } from "./build-index.ts";
+import type { PolicyIndex } from "./build-index.ts";
+import type { Candidate } from "./candidates.ts";
 import { type Decision, defaultDecision, type MonitorHit, ruleDecision } from "./decision.ts";
 import { candidateDestination, contains } from "./destination.ts";
-import { type Flow, type NormalizedFlow, normalizeFlow } from "./flow.ts";
+import { type Flow, normalizeFlow } from "./flow.ts";
+import { candidateLists } from "./gather.ts";
 import { portAllowed } from "./ports.ts";
-
-/** Sums the lengths of the lists, to pick the shorter side for a flow. */
-function total(lists: readonly (readonly Candidate[])[]): number {
-  let sum = 0;
-  for (const list of lists) sum += list.length;
-  return sum;
-}
-
-/**
- * Collects the sorted candidate lists that can concern this flow. Rules without sources are
- * found through their destinations. Rules with sources are found through whichever side is
- * shorter for this flow: their destinations (plus the rules without destinations under the
- * flow's source objects), or the flow's source objects alone. So a destination shared by
- * many rules costs only as much as the source's own rules, and the other way round.
- */
-function candidateLists(
-  index: PolicyIndex,
-  flow: NormalizedFlow,
-  src: Uint32Array,
-  dst: Uint32Array,
-): Candidate[][] {
-  const lists: Candidate[][] = [];
-  const gated: Candidate[][] = [];
-  const bySource: Candidate[][] = [];
-  const push = (into: Candidate[][], list: readonly Candidate[] | undefined) => {
-    if (list && list.length > 0) into.push(list as Candidate[]);
-  };
-  const primary = flow.names[0];
-  for (const object of dst) {
-    push(lists, index.open.byObject[object]);
-    push(gated, index.gated.byObject[object]);
-  }
-  if (primary !== undefined) {
-    for (const list of index.open.hosts.match(primary)) push(lists, list);
-    for (const list of index.gated.hosts.match(primary)) push(gated, list);
-  }
-  for (const object of src) {
-    push(gated, index.anyBySource[object]);
-    push(bySource, index.bySource[object]);
-  }
-  push(lists, index.anyByPort.get(flow.port));
-  push(lists, index.anyWide);
-  lists.push(...(total(bySource) < total(gated) ? bySource : gated));
-  return lists;
-}
 
 /**
  * Decides a flow against a built index: first match wins over the ordered rules of the
@@ -64,11 +21,15 @@ export function decide(index: PolicyIndex, rawFlow: Flow): Decision {
   const monitored: MonitorHit[] = [];
   let settledRule = -1;
   let checkedRule = -1;
+  let previous: Candidate | undefined;
 
   for (;;) {
     const next = nextCandidate(lists, cursors);
     if (!next || next.rule >= index.decisiveEnd) break;
-    if (next.rule === settledRule) continue;
+    // A pair candidate sits under each of the rule's sources that the flow comes from.
+    if (next === previous || next.rule === settledRule) continue;
+    if (flow.port < next.portLow || flow.port > next.portHigh) continue;
+    previous = next;
     // A rule with several of the flow's source objects is listed once under each of them.
     if (next.via === "source" && next.rule === checkedRule) continue;
     checkedRule = next.rule;

@@ -2,7 +2,13 @@
  * The policy engine: compile a policy against an inventory, index it, and decide flows.
  * See docs/engine/policy.md for the semantics every enforcer relies on.
  */
-export { buildIndex, type IndexedRule, type PolicyIndex } from "./build-index.ts";
+export {
+  buildIndex,
+  type GatedSide,
+  type IndexedRule,
+  type IndexOptions,
+  type PolicyIndex,
+} from "./build-index.ts";
 export { BUILTIN_OBJECTS, isBuiltinId } from "./builtins.ts";
 export { decide } from "./decide.ts";
 export {
