@@ -13,6 +13,7 @@ export default defineConfig({
       "edge/*/vitest*.config.ts",
       "web/vitest*.config.ts",
       "test/vitest.config.ts",
+      "test/vitest.s3.config.ts",
     ],
   },
 });

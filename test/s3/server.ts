@@ -1,19 +1,23 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { objectAction, serveObjectCall } from "./objects.ts";
 import {
   BucketPolicyError,
   type BucketPolicyStatement,
   evaluateBucketPolicy,
   parseBucketPolicy,
 } from "./policy.ts";
+import { verifySigV4 } from "./sigv4.ts";
 
 /**
  * An S3-compatible server for the breach replay: object GETs and bucket policy GET/PUT, on
  * several listeners, each standing for one network path into S3. A listener with `vpce` is an
  * interface VPC endpoint (requests through it carry `aws:SourceVpce`), one without is the public
  * endpoint. The caller's address is the socket's peer, so `aws:SourceIp` is what the kernel
- * says, not a header. SigV4 signatures are not verified: the replay's attacker holds valid
- * stolen keys, so only the access key id matters for who is asking.
+ * says, not a header. By default SigV4 signatures are not verified: the replay's attacker holds
+ * valid stolen keys, so only the access key id matters for who is asking. With `secrets` every
+ * request's signature (and a plain body's signed hash) is verified as S3 does, and the object
+ * calls of objects.ts are served too: the upstream of the gateway's S3 endpoint.
  */
 
 export interface S3Endpoint {
@@ -29,6 +33,9 @@ export interface S3ServerOptions {
   accessKeys: Record<string, string>;
   /** Bucket → owner account, optional bucket policy (JSON text) and objects. */
   buckets: Record<string, { owner: string; policy?: string; objects: Record<string, Uint8Array> }>;
+  /** Access key id → secret: verify SigV4 for `region` and serve object writes and listings. */
+  secrets?: Record<string, string>;
+  region?: string;
 }
 
 /** One request as the server judged it, for the replay's assertions. */
@@ -165,14 +172,21 @@ async function handle(
   if (!target) return { bucket: "", key: "", status: s3Error(res, 400, "InvalidURI", "no bucket") };
   const policyCall = (req.url ?? "").includes("?policy");
   const method = req.method ?? "GET";
+  const verified = options.secrets
+    ? await verifySigV4(req, options.secrets, options.region ?? "us-east-1")
+    : undefined;
+  if (verified && !verified.ok) {
+    return { ...target, status: s3Error(res, 403, verified.code, "signature refused") };
+  }
+  const objectCall = verified ? objectAction(method, target.key) : undefined;
   const action = policyCall
     ? method === "PUT"
       ? "s3:PutBucketPolicy"
       : "s3:GetBucketPolicy"
-    : "s3:GetObject";
+    : (objectCall ?? "s3:GetObject");
   const sourceIp = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
   const request = { action, ...target, sourceIp, vpce: endpoint.vpce };
-  const judged = judge(options, policies, request, accessKeyOf(req));
+  const judged = judge(options, policies, request, verified?.accessKeyId ?? accessKeyOf(req));
   const record = { ...target, status: judged.status, statement: judged.statement };
   if (judged.code) {
     s3Error(res, judged.status, judged.code, "Access Denied");
@@ -191,7 +205,12 @@ async function handle(
     res.writeHead(200, { "content-type": "application/json" }).end(text);
     return record;
   }
-  const body = options.buckets[target.bucket]?.objects[target.key];
+  const objects = options.buckets[target.bucket]?.objects;
+  if (objectCall && objects) {
+    const status = await serveObjectCall(req, res, target.bucket, target.key, objects, true);
+    return { ...record, status };
+  }
+  const body = objects?.[target.key];
   if (!body) return { ...record, status: s3Error(res, 404, "NoSuchKey", "no such key") };
   await streamObject(res, body);
   return record;

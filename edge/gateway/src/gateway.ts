@@ -11,6 +11,7 @@ import { Metrics, renderMetrics } from "./metrics.ts";
 import { handleForwardConnection } from "./proxy/forward.ts";
 import { type TrustedHops, trustedHops } from "./proxy/identity.ts";
 import { createReverseServer, type ReverseOptions } from "./reverse/listener.ts";
+import { createS3Server, type S3EndpointOptions } from "./s3/endpoint.ts";
 import { loadCa, type PemPair } from "./tls/ca.ts";
 import { LeafMinter } from "./tls/minter.ts";
 
@@ -31,6 +32,8 @@ export type GatewayOptions = {
   trustedHops?: TrustedHops;
   /** The reverse proxy for inbound applications; not started when absent. */
   reverse?: ReverseOptions;
+  /** The S3 proxy endpoint; not started when absent. */
+  s3?: S3EndpointOptions;
   limits?: Partial<GatewayLimits>;
   emit(event: DecisionEvent): void;
   /** Extra gauges shown on /metrics (bundle sync and spool state live outside the proxy). */
@@ -44,6 +47,8 @@ export type RunningGateway = {
   proxyPort: number;
   /** Bound port of the reverse-proxy listener, when one is configured. */
   reversePort: number | undefined;
+  /** Bound port of the S3 endpoint, when one is configured. */
+  s3Port: number | undefined;
   metricsPort: number | undefined;
   context: GatewayContext;
   /** Stops accepting, lets open connections finish for up to `graceMs`, then closes the rest. */
@@ -87,6 +92,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const reversePort =
     reverse && options.reverse ? await listen(reverse.server, options.reverse.listen) : undefined;
   if (reverse && reversePort !== undefined) reverse.bind(reversePort);
+  const s3 = options.s3 ? createS3Server(context, options.s3, track) : undefined;
+  const s3Port = s3 && options.s3 ? await listen(s3.server, options.s3.listen) : undefined;
+  if (s3 && s3Port !== undefined) s3.bind(s3Port);
   const metricsServer = options.metrics ? metricsListener(context, options) : undefined;
   const metricsPort =
     metricsServer && options.metrics ? await listen(metricsServer, options.metrics) : undefined;
@@ -94,11 +102,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     proxyPort,
     reversePort,
+    s3Port,
     metricsPort,
     context,
     close: async (graceMs = 5_000) => {
       proxy.close();
       reverse?.server.close();
+      s3?.server.close();
       metricsServer?.close();
       await drain(sockets, graceMs);
       await context.upstream.close();

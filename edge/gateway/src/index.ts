@@ -28,6 +28,15 @@ export type { ReverseOptions } from "./reverse/listener.ts";
 export { type ReverseRoute, RouteError } from "./reverse/routes.ts";
 export { runClusterPrimary, runClusterWorker } from "./runtime/cluster.ts";
 export { type GatewayProcess, runGateway, type SingleProcess } from "./runtime/run.ts";
+export type { S3EndpointOptions } from "./s3/endpoint.ts";
+export {
+  type DerivedSigningKey,
+  deriveSigningKeys,
+  type IssuedS3Key,
+  issueS3Key,
+  type S3ClientKey,
+} from "./s3/keys.ts";
+export type { S3Rule } from "./s3/rules.ts";
 export { BundleSync } from "./sync/bundle-sync.ts";
 export { createCa, issueLeaf, loadCa, type PemPair } from "./tls/ca.ts";
 export { type ClientHelloInfo, parseClientHello } from "./tls/client-hello.ts";

@@ -24,7 +24,33 @@ export type Forward = {
   pool?: UpstreamPool;
   /** Adjusts the end-to-end request headers before they go upstream. */
   rewriteHeaders?(headers: Array<[string, string]>): Array<[string, string]>;
+  /**
+   * Rewrites the whole upstream request (the S3 endpoint re-signs it and decodes its body). The
+   * body it returns may throw a RequestRefused while streaming: the upstream request is then
+   * aborted before its last byte and the client gets the refusal.
+   */
+  prepare?(request: UpstreamRequest): Promise<UpstreamRequest>;
 };
+
+/** A request as it goes upstream. */
+export type UpstreamRequest = {
+  path: string;
+  headers: Array<[string, string]>;
+  body: AsyncIterable<Uint8Array> | null;
+};
+
+/** A refusal found while relaying a request body (a bad chunk signature, a wrong checksum). */
+export class RequestRefused extends Error {
+  override readonly name = "RequestRefused";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly finding: Detection,
+  ) {
+    super(message);
+  }
+}
 
 /** A refusal, with the finding that explains it when the gateway (not a rule) refused. */
 export type Refusal = {
@@ -41,6 +67,16 @@ export type Routed = {
   dst: { host?: string; port: number; sni?: string };
 } & (Forward | Refusal);
 
+/** A refusal decided before any rule (bad target, bad signature), for no particular destination. */
+export function refusal(
+  status: number,
+  code: string,
+  message: string,
+  finding?: Detection,
+): Routed {
+  return { kind: "refuse", status, code, message, decision: undefined, dst: { port: 0 }, finding };
+}
+
 /** One client connection speaking HTTP/1.1 to the gateway (plain, or inside intercepted TLS). */
 export type HttpSession = {
   ctx: GatewayContext;
@@ -52,7 +88,7 @@ export type HttpSession = {
    * multiplexing clients over one connection); the connection's source stands when absent.
    */
   identify?(head: RequestHead): { ip: string; port?: number };
-  route(head: RequestHead): Routed;
+  route(head: RequestHead): Routed | Promise<Routed>;
 };
 
 const NO_BODY_STATUS = new Set([204, 304]);
@@ -78,7 +114,7 @@ async function serveOne(session: HttpSession, head: RequestHead): Promise<boolea
   const requestId = randomUUID();
   const started = performance.now();
   if (session.identify) session.src = session.identify(head);
-  const routed = upgradeRefusal(head) ?? session.route(head);
+  const routed = upgradeRefusal(head) ?? (await session.route(head));
   ctx.metrics.recordDecision(
     routed.kind === "forward" ? "allow" : "deny",
     "request",
@@ -166,6 +202,12 @@ async function forward(
     return false;
   }
 
+  // The request is allowed, so a client waiting for permission to send its body gets it now;
+  // the gateway answers Expect itself and never passes it on (undici does not speak it).
+  const expect = headerValue(head.headers, "expect")?.toLowerCase();
+  if (expect === "100-continue" && head.framing.kind !== "none") {
+    await writeAll(stream, "HTTP/1.1 100 Continue\r\n\r\n");
+  }
   const body = await collectBody(session.reader, head.framing, ctx.limits.maxBufferedBody);
   // GAP(inspect-streamed-body): a body above maxBufferedBody is inspected by its head only;
   // feeding it through a request-side createBodyScanner as it streams would remove this.
@@ -185,7 +227,7 @@ async function forward(
     return false;
   }
   const kept = endToEnd(head.headers).filter(
-    ([name]) => !/^(content-length|x-request-id)$/i.test(name),
+    ([name]) => !/^(content-length|x-request-id|expect)$/i.test(name),
   );
   const headers = route.rewriteHeaders ? route.rewriteHeaders(kept) : kept;
   headers.push(["x-request-id", requestId]);
@@ -195,15 +237,24 @@ async function forward(
     port: route.port,
     tls: route.tls,
   });
+  const plain = body.kind === "none" ? null : body.kind === "buffer" ? body.bytes : body.stream;
   let response: Awaited<ReturnType<typeof client.request>>;
   try {
+    const prepared = route.prepare
+      ? await route.prepare({ path: route.path, headers, body: iterableBody(body) })
+      : undefined;
     response = await client.request({
       method: head.method,
-      path: route.path,
-      headers: headers.flat(),
-      body: body.kind === "none" ? null : body.kind === "buffer" ? body.bytes : body.stream,
+      path: prepared?.path ?? route.path,
+      headers: (prepared?.headers ?? headers).flat(),
+      body: prepared ? prepared.body && Readable.from(prepared.body) : plain,
     });
-  } catch {
+  } catch (error) {
+    if (error instanceof RequestRefused) {
+      sendError(stream, error.status, error.code, error.message, requestId);
+      emit({ finding: error.finding, status: error.status });
+      return false;
+    }
     sendError(stream, 502, "upstream-unavailable", "the upstream could not be reached", requestId);
     emit({ finding: gatewayFinding("upstream-failed", "upstream", "connection"), status: 502 });
     return false;
@@ -213,6 +264,15 @@ async function forward(
   const findings = [...inspected.findings, ...(filter?.findings ?? [])];
   emit({ findings, status: response.statusCode, bytes: { in: body.size, out: relayed.bytes } });
   return !relayed.blocked && keepAlive(head);
+}
+
+function iterableBody(body: CollectedBody): AsyncIterable<Uint8Array> | null {
+  if (body.kind === "none") return null;
+  if (body.kind === "stream") return body.stream;
+  const bytes = body.bytes;
+  return (async function* () {
+    yield bytes;
+  })();
 }
 
 type CollectedBody =

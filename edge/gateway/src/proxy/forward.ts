@@ -7,7 +7,7 @@ import { FramingError } from "../http/errors.ts";
 import { headerValue, type RequestHead } from "../http/head.ts";
 import { SocketReader } from "../http/reader.ts";
 import { sendError } from "../http/response.ts";
-import { type Routed, serveHttp } from "./exchange.ts";
+import { type Routed, refusal, serveHttp } from "./exchange.ts";
 import { forwardedClient, isTrusted, readProxyV2, socketIp } from "./identity.ts";
 import { handleConnect } from "./tunnel.ts";
 
@@ -90,14 +90,7 @@ export function refuseFraming(
 
 /** Decides an absolute-form request (`GET http://host/path`); only plain http is relayed. */
 function routeAbsolute(ctx: GatewayContext, src: Source, head: RequestHead): Routed {
-  const refuse = (status: number, code: string, message: string): Routed => ({
-    kind: "refuse",
-    status,
-    code,
-    message,
-    decision: undefined,
-    dst: { port: 0 },
-  });
+  const refuse = (status: number, code: string, message: string) => refusal(status, code, message);
   if (!head.target.startsWith("http://")) {
     return refuse(400, "request-target", "a proxy request needs an absolute http:// target");
   }
