@@ -1,6 +1,7 @@
 import http from "node:http";
 import type net from "node:net";
 import { generateSigningKeyPair, type SignedBundle, signBundle } from "@ringfence/engine/bundle";
+import { MAX_EVENTS_BODY_BYTES, MAX_EVENTS_PER_BATCH } from "@ringfence/engine/control";
 import type { DecisionEvent } from "@ringfence/engine/documents";
 
 /**
@@ -15,6 +16,8 @@ export type TestControlPlane = {
   publishTampered(policy: Record<string, unknown>): Promise<void>;
   setDown(down: boolean): void;
   batches: DecisionEvent[][];
+  /** Body sizes of event uploads refused with 413. */
+  oversized: number[];
   statuses: unknown[];
   close(): Promise<void>;
 };
@@ -26,6 +29,7 @@ export async function startControlPlane(): Promise<TestControlPlane> {
   let down = false;
   const waiters = new Set<() => void>();
   const batches: DecisionEvent[][] = [];
+  const oversized: number[] = [];
   const statuses: unknown[] = [];
 
   const server = http.createServer(async (req, res) => {
@@ -75,6 +79,14 @@ export async function startControlPlane(): Promise<TestControlPlane> {
     }
     if (url.pathname === "/api/v1/enforcer/events") {
       const parsed = JSON.parse(body) as { events: DecisionEvent[] };
+      // The contract's limits, as the real control plane enforces them.
+      if (
+        parsed.events.length > MAX_EVENTS_PER_BATCH ||
+        Buffer.byteLength(body) > MAX_EVENTS_BODY_BYTES
+      ) {
+        oversized.push(Buffer.byteLength(body));
+        return json(413, { error: { code: "too-large" } });
+      }
       batches.push(parsed.events);
       return json(200, { accepted: parsed.events.length, duplicates: 0 });
     }
@@ -120,6 +132,7 @@ export async function startControlPlane(): Promise<TestControlPlane> {
       down = value;
     },
     batches,
+    oversized,
     statuses,
     close: async () => {
       release();

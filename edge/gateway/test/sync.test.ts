@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseGatewayConfig } from "../src/config.ts";
 import { runGateway, type SingleProcess } from "../src/runtime/run.ts";
 import { startControlPlane, type TestControlPlane } from "./control-plane.ts";
-import { resolvedPolicy } from "./helpers.ts";
+import { rawExchange, resolvedPolicy } from "./helpers.ts";
 import { httpsViaConnect, makePki, startHttpsUpstream, type TestPki } from "./tls-helpers.ts";
 
 let pki: TestPki;
@@ -141,5 +141,43 @@ describe("event shipping", () => {
     expect(ours.map((event) => event.action)).toEqual(["deny", "deny", "deny"]);
     await waitFor(async () => (await readdir(spool)).length === 0, "an empty spool");
     await proc.stop();
+  });
+
+  it("splits what it holds into batches within 1000 events and 1 MiB", async () => {
+    const stateDir = path.join(dir, "batching");
+    const proc = await runGateway(
+      parseGatewayConfig({
+        stateDir,
+        listen: { proxy: { port: 0 }, metrics: { port: 0 } },
+        controlPlane: {
+          url: control.url,
+          tokenFile: path.join(dir, "token"),
+          allowInsecureLoopback: true,
+          waitSeconds: 1,
+        },
+        // One flush at stop, so every event is in one queue far over 1 MiB.
+        events: { batchSize: 1000, flushMs: 60_000 },
+      }),
+    );
+    const before = control.batches.length;
+    const long = `/${"a".repeat(8_000)}`;
+    const refusals = 180;
+    for (let i = 0; i < refusals; i++) {
+      await rawExchange(
+        proc.gateway.proxyPort,
+        `GET http://denied.test${long}?n=${i} HTTP/1.1\r\nHost: denied.test\r\n\r\n`,
+        "127.0.0.11",
+      );
+    }
+    await proc.stop();
+
+    const sent = control.batches.slice(before);
+    const ours = sent.flat().filter((event) => event.src.ip === "127.0.0.11");
+    expect(ours).toHaveLength(refusals);
+    expect(sent.length).toBeGreaterThan(1);
+    const sizes = sent.map((batch) => Buffer.byteLength(JSON.stringify({ events: batch })));
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1024 * 1024);
+    expect(control.oversized).toEqual([]);
+    expect(await readdir(path.join(stateDir, "spool"))).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { MAX_EVENTS_BODY_BYTES, MAX_EVENTS_PER_BATCH } from "@ringfence/engine/control";
 import type { DecisionEvent } from "@ringfence/engine/documents";
+import { type BatchLimits, splitBatches } from "./batches.ts";
 
 /** Sends one batch; throws when the control plane cannot take it now. */
 export type SendBatch = (events: readonly DecisionEvent[]) => Promise<void>;
@@ -15,6 +17,8 @@ export type ShipperOptions = {
   maxSpoolBatches?: number;
   /** Most events held in memory between flushes; further events are dropped and counted. */
   maxQueued?: number;
+  /** The control plane's per-request limits; its documented defaults when absent. */
+  limits?: BatchLimits;
 };
 
 /**
@@ -88,14 +92,37 @@ export class EventShipper {
     }
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.batchSize);
-      try {
-        await this.options.send(batch);
-      } catch {
+      if (!(await this.sendSplit(batch))) {
         await this.spool(batch);
         await this.spoolQueue();
         return;
       }
     }
+  }
+
+  /**
+   * Sends a batch in parts within the control plane's limits (1000 events, 1 MiB by default),
+   * so a batch of large events is never refused whole with 413. False when a part failed: the
+   * caller keeps the whole batch, and resending its parts already sent is harmless because the
+   * control plane stores each event id once.
+   */
+  private async sendSplit(batch: readonly DecisionEvent[]): Promise<boolean> {
+    const { batches, oversized } = splitBatches(batch, this.limits);
+    for (const part of batches) {
+      try {
+        await this.options.send(part);
+      } catch {
+        return false;
+      }
+    }
+    this.dropped += oversized.length;
+    return true;
+  }
+
+  private get limits(): BatchLimits {
+    return (
+      this.options.limits ?? { maxEvents: MAX_EVENTS_PER_BATCH, maxBytes: MAX_EVENTS_BODY_BYTES }
+    );
   }
 
   /** True when the spool is empty afterwards. */
@@ -104,11 +131,7 @@ export class EventShipper {
       const seq = this.spooled[0] ?? 0;
       const file = this.fileOf(seq);
       const batch = JSON.parse(await readFile(file, "utf8")) as DecisionEvent[];
-      try {
-        await this.options.send(batch);
-      } catch {
-        return false;
-      }
+      if (!(await this.sendSplit(batch))) return false;
       await rm(file, { force: true });
       this.spooled.shift();
     }
