@@ -12,31 +12,47 @@ import {
 import type { ReplaySession } from "./session.ts";
 import type { AwsRegion, AwsWorld } from "./world.ts";
 
-type Lister = (region: AwsRegion, ownerId: string) => { setName: string; items: string[] };
+/** One Describe* action: the list element's name, the region's items, and how one is written. */
+interface Lister<T> {
+  setName: string;
+  items: (region: AwsRegion) => readonly T[];
+  write: (item: T, ownerId: string) => string;
+}
 
-/** Every Describe* action the replay serves: the list element's name and its items. */
-const LISTERS: Record<string, Lister> = {
-  DescribeInstances: (region, ownerId) => ({
+const lister = <T>(value: Lister<T>): Lister<unknown> => value as Lister<unknown>;
+
+/**
+ * Every Describe* action the replay serves. A page is cut before its items are written, so a
+ * large region costs one serialisation per item however many pages it takes.
+ */
+const LISTERS: Record<string, Lister<unknown>> = {
+  DescribeInstances: lister({
     setName: "reservationSet",
-    items: region.instances.map(
-      (instance) =>
-        `<reservationId>r-${instance.instanceId.slice(2)}</reservationId><ownerId>${ownerId}</ownerId>` +
-        `<instancesSet><item>${instanceXml(instance)}</item></instancesSet>`,
-    ),
+    items: (region) => region.instances,
+    write: (instance, ownerId) =>
+      `<reservationId>r-${instance.instanceId.slice(2)}</reservationId><ownerId>${ownerId}</ownerId>` +
+      `<instancesSet><item>${instanceXml(instance)}</item></instancesSet>`,
   }),
-  DescribeNetworkInterfaces: (region) => ({
+  DescribeNetworkInterfaces: lister({
     setName: "networkInterfaceSet",
-    items: region.networkInterfaces.map(networkInterfaceXml),
+    items: (region) => region.networkInterfaces,
+    write: networkInterfaceXml,
   }),
-  DescribeVpcs: (region) => ({ setName: "vpcSet", items: region.vpcs.map(vpcXml) }),
-  DescribeSubnets: (region) => ({ setName: "subnetSet", items: region.subnets.map(subnetXml) }),
-  DescribeSecurityGroups: (region) => ({
+  DescribeVpcs: lister({ setName: "vpcSet", items: (region) => region.vpcs, write: vpcXml }),
+  DescribeSubnets: lister({
+    setName: "subnetSet",
+    items: (region) => region.subnets,
+    write: subnetXml,
+  }),
+  DescribeSecurityGroups: lister({
     setName: "securityGroupInfo",
-    items: region.securityGroups.map(securityGroupXml),
+    items: (region) => region.securityGroups,
+    write: securityGroupXml,
   }),
-  DescribeVpcEndpoints: (region) => ({
+  DescribeVpcEndpoints: lister({
     setName: "vpcEndpointSet",
-    items: region.vpcEndpoints.map(vpcEndpointXml),
+    items: (region) => region.vpcEndpoints,
+    write: vpcEndpointXml,
   }),
 };
 
@@ -65,14 +81,15 @@ export function handleEc2(
   if (region.failure) {
     return xml(region.failure.status, ec2ErrorXml(region.failure.code, region.failure.message));
   }
-  const lister = LISTERS[action];
-  if (!lister) return xml(400, ec2ErrorXml("InvalidAction", `unknown action ${action}`));
+  const listing = LISTERS[action];
+  if (!listing) return xml(400, ec2ErrorXml("InvalidAction", `unknown action ${action}`));
 
-  const { setName, items } = lister(region, session.account.accountId);
   const requested = Number.parseInt(params.get("MaxResults") ?? "", 10);
   const size = Number.isFinite(requested) ? Math.min(requested, world.pageSize) : world.pageSize;
-  const result = page(items, params.get("NextToken"), size);
-  return xml(200, listResponse(action, setName, result.items, result.next));
+  const result = page(listing.items(region), params.get("NextToken"), size);
+  const ownerId = session.account.accountId;
+  const items = result.items.map((item) => listing.write(item, ownerId));
+  return xml(200, listResponse(action, listing.setName, items, result.next));
 }
 
 function describeRegions(session: ReplaySession): ReplayResponse {

@@ -147,7 +147,7 @@ describe.each(legs)("sync on $name", ({ open, skip }) => {
         .where(eq(cloudAccounts.id, accountId));
       expect(account?.status).toBe("error");
       expect(account?.statusMessage).toMatch(
-        /^AccessDenied assuming role .*: check the trust policy's sts:ExternalId/,
+        /^AccessDenied assuming role .*: the role's trust policy must require ExternalId rf-ext-0123456789abcdef /,
       );
     },
   );

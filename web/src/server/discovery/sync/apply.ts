@@ -1,11 +1,11 @@
-import { type Database, inventoryAssets, syncRuns } from "@ringfence/db";
+import { type Database, ID_PREFIXES, inventoryAssets, newId, syncRuns } from "@ringfence/db";
 import { and, eq, inArray, sql } from "@ringfence/db/orm";
 import type { Asset } from "@ringfence/engine/documents";
 import { diffInventory, type InventoryDiff, type KnownAsset } from "../diff.ts";
 import { assetScope, type DiscoveryResult } from "../types.ts";
 
-/** Rows per INSERT: 8 bound columns each keeps a batch far below PostgreSQL's 65,535 limit. */
-const BATCH = 1000;
+/** Rows per statement: large enough that round trips vanish, small enough to bound memory. */
+const BATCH = 2000;
 
 /** What one applied sync changed, for the sync record, the API and the benchmark. */
 export interface AppliedSync {
@@ -41,11 +41,10 @@ async function knownAssets(db: Database, target: ApplyTarget): Promise<KnownAsse
     );
 }
 
-function row(target: ApplyTarget, asset: Asset, hash: string) {
+function row(asset: Asset, hash: string) {
   return {
-    organizationId: target.organizationId,
-    accountId: target.accountId,
-    cloudId: asset.id,
+    id: newId(ID_PREFIXES.inventoryAsset),
+    cloud_id: asset.id,
     kind: asset.kind,
     region: asset.region,
     scope: assetScope(asset),
@@ -83,28 +82,27 @@ export async function applyDiscovery(
   return summarise(diff);
 }
 
+/**
+ * Upserts new and changed assets. Each batch travels as ONE JSON parameter that the database
+ * expands with jsonb_to_recordset, instead of a VALUES list of eight parameters per row: at
+ * 50,000 assets, building and binding those parameters cost more than the writes themselves.
+ */
 async function upsert(db: Database, target: ApplyTarget, diff: InventoryDiff) {
   const writes = [...diff.added, ...diff.changed];
   for (let start = 0; start < writes.length; start += BATCH) {
-    const rows = writes.slice(start, start + BATCH).map((w) => row(target, w.asset, w.hash));
-    await db
-      .insert(inventoryAssets)
-      .values(rows)
-      .onConflictDoUpdate({
-        target: [
-          inventoryAssets.organizationId,
-          inventoryAssets.accountId,
-          inventoryAssets.cloudId,
-        ],
-        set: {
-          kind: sql`excluded.kind`,
-          region: sql`excluded.region`,
-          scope: sql`excluded.scope`,
-          hash: sql`excluded.hash`,
-          document: sql`excluded.document`,
-          updatedAt: sql`now()`,
-        },
-      });
+    const rows = writes.slice(start, start + BATCH).map((w) => row(w.asset, w.hash));
+    await db.execute(sql`
+      INSERT INTO inventory_assets
+        (id, organization_id, account_id, cloud_id, kind, region, scope, hash, document)
+      SELECT r.id, ${target.organizationId}, ${target.accountId}, r.cloud_id, r.kind, r.region,
+        r.scope, r.hash, r.document
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(
+        id text, cloud_id text, kind text, region text, scope text, hash text, document jsonb
+      )
+      ON CONFLICT (organization_id, account_id, cloud_id) DO UPDATE SET
+        kind = excluded.kind, region = excluded.region, scope = excluded.scope,
+        hash = excluded.hash, document = excluded.document, updated_at = now()
+    `);
   }
 }
 
