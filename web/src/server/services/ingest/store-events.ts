@@ -1,9 +1,9 @@
-import { events } from "@ringfence/db";
 import type { EventsReceipt } from "@ringfence/engine/control";
 import type { DecisionEvent } from "@ringfence/engine/documents";
 import type { ServiceCall } from "../../context.ts";
 import { AppError } from "../../errors.ts";
 import type { EnforcerContext } from "../enforcers/runtime.ts";
+import { eventWriterFor } from "./writer.ts";
 
 /**
  * Stores a batch of decision events from one enforcer, each event id once: a batch resent after
@@ -24,13 +24,10 @@ export async function storeEvents({
   }
 
   try {
-    const rows = input.events.map((event) => rowOf(ctx.enforcer.organizationId, event));
-    const stored = await ctx.db
-      .insert(events)
-      .values(rows)
-      .onConflictDoNothing()
-      .returning({ id: events.id });
-    return { accepted: stored.length, duplicates: input.events.length - stored.length };
+    // Concurrent batches share statements (group commit); see EventWriter.
+    const writer = eventWriterFor(ctx.db);
+    const accepted = await writer.write(ctx.enforcer.organizationId, input.events);
+    return { accepted, duplicates: input.events.length - accepted };
   } finally {
     release();
   }
@@ -50,20 +47,4 @@ function refuseForeignEvents(ctx: EnforcerContext, batch: readonly DecisionEvent
       ],
     });
   }
-}
-
-function rowOf(organizationId: string, event: DecisionEvent): typeof events.$inferInsert {
-  return {
-    organizationId,
-    id: event.id,
-    time: new Date(event.time),
-    enforcerId: event.enforcer.id,
-    kind: event.kind,
-    action: event.action,
-    srcIp: event.src.ip,
-    dstHost: event.dst.host ?? null,
-    dstPort: event.dst.port,
-    ruleId: event.reasons.ruleId ?? null,
-    payload: event as unknown as Record<string, unknown>,
-  };
 }
