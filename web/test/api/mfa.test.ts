@@ -1,4 +1,4 @@
-import { totpFactors } from "@ringfence/db";
+import { mfaChallenges, totpFactors } from "@ringfence/db";
 import { eq } from "@ringfence/db/orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestServer } from "../support/app.ts";
@@ -178,6 +178,30 @@ describe("sign-in with a second factor", () => {
       status: 401,
       code: "mfa_required",
     });
+  });
+
+  it("refuses an expired challenge, and the next sign-in clears it away", async () => {
+    const user = await signUpUser(server.app, "expired");
+    const { authenticator } = await enrolTotp(server, user, clock);
+    clock.advance(STEP);
+    const { challenge = "" } = await signInWithPassword(server, user);
+    const past = new Date(Date.now() - 1000);
+    const { db } = server.database;
+    await db
+      .update(mfaChallenges)
+      .set({ expiresAt: past })
+      .where(eq(mfaChallenges.userId, user.id));
+
+    const late = await verifyChallenge(server, challenge, {
+      code: authenticator.codeAt(clock.now()),
+    });
+    expect({ status: late.result.status, code: late.result.json.code }).toEqual({
+      status: 401,
+      code: "mfa_required",
+    });
+    await signInWithPassword(server, user);
+    const left = await db.select().from(mfaChallenges).where(eq(mfaChallenges.userId, user.id));
+    expect(left.map((row) => row.expiresAt > past)).toEqual([true]);
   });
 
   it("answers 401 mfa_required without a challenge, and 400 naming a malformed code", async () => {

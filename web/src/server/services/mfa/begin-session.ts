@@ -1,4 +1,5 @@
 import { mfaChallenges } from "@ringfence/db";
+import { and, eq, lt } from "@ringfence/db/orm";
 import type { RequestContext, ServiceCall } from "../../context.ts";
 import { randomToken, sha256 } from "../../tokens.ts";
 import { type CreateSessionInput, createSession } from "../auth/create-session.ts";
@@ -28,6 +29,10 @@ export async function beginSession({
     return { kind: "session", token };
   }
 
+  // Challenges nobody finished are of no use once expired; each sign-in clears its user's.
+  await ctx.db
+    .delete(mfaChallenges)
+    .where(and(eq(mfaChallenges.userId, input.userId), lt(mfaChallenges.expiresAt, new Date())));
   const challengeToken = randomToken();
   await ctx.db.insert(mfaChallenges).values({
     userId: input.userId,
