@@ -52,7 +52,9 @@ export interface CandidateLists {
    * Rules with sources, by source object and then destination key, so a flow's work on them
    * is bounded by its source objects times its destination keys, whatever the rule count.
    */
-  readonly pairs: PairTable;
+  readonly pairsBySource: PairTable;
+  /** The same pair lists by destination key and then source object. */
+  readonly pairsByKey: PairTable;
   /** Rules with sources whose pairs would exceed the pair limit, by destination key. */
   readonly wide: KeyedLists;
   /** Rules with sources but no destinations, under each source object. */
@@ -61,7 +63,7 @@ export interface CandidateLists {
   readonly bySource: KeyedLists;
   /**
    * Per object, OBJECT_INFO.stride numbers side by side: the lengths of its `bySource` and
-   * `anyBySource` lists and the range of its keys in `pairs`; per destination key,
+   * `anyBySource` lists; per destination key,
    * KEY_INFO.stride: the lengths of its `open`, `gated` and `wide` lists. Pricing and probing
    * a flow's sides reads one cache line per object or key instead of a list object for each.
    */
@@ -74,18 +76,51 @@ export interface CandidateLists {
 }
 
 /** Where each figure sits in CandidateLists.objectInfo. */
-export const OBJECT_INFO = { stride: 4, bySource: 0, anyBySource: 1, pairStart: 2, pairEnd: 3 };
+export const OBJECT_INFO = { stride: 2, bySource: 0, anyBySource: 1 };
 /** Where each figure sits in CandidateLists.keyInfo. */
 export const KEY_INFO = { stride: 4, open: 0, gated: 1, wide: 2 };
 
 /**
- * Lists by source object and destination key, flat: one object's keys sit side by side,
- * ascending (their range is in objectInfo), and `lists[i]` belongs to `keys[i]`, so probing
- * them for a flow's few destination keys reads a cache line or two.
+ * Pair lists grouped by row (a source object, or a destination key) and then by the other
+ * side's id, flat: the ids of row `r` are `ids[offsets[r]]` up to `ids[offsets[r + 1]]`,
+ * ascending, and `lists[i]` belongs to `ids[i]`. One row's ids sit side by side, so probing
+ * them for a flow's few ids of the other side reads a cache line or two.
  */
 export interface PairTable {
-  readonly keys: Int32Array;
+  readonly offsets: Uint32Array;
+  readonly ids: Int32Array;
   readonly lists: readonly Candidate[][];
+}
+
+function pairTable(rows: number, byRow: ReadonlyMap<number, ReadonlyMap<number, Candidate[]>>) {
+  const offsets = new Uint32Array(rows + 1);
+  const ids: number[] = [];
+  const lists: Candidate[][] = [];
+  for (let row = 0; row < rows; row++) {
+    offsets[row] = ids.length;
+    const entries = [...(byRow.get(row) ?? [])].sort((a, b) => a[0] - b[0]);
+    for (const [id, list] of entries) {
+      ids.push(id);
+      lists.push(list);
+    }
+  }
+  offsets[rows] = ids.length;
+  return { offsets, ids: Int32Array.from(ids), lists };
+}
+
+/** Files a list under row and id, creating both levels on demand. */
+function nested(byRow: Map<number, Map<number, Candidate[]>>, row: number, id: number) {
+  let inner = byRow.get(row);
+  if (!inner) {
+    inner = new Map();
+    byRow.set(row, inner);
+  }
+  let list = inner.get(id);
+  if (!list) {
+    list = [];
+    inner.set(id, list);
+  }
+  return list;
 }
 
 /** A rule's pairs (distinct sources times destination keys) above this go to `wide`. */
@@ -169,33 +204,26 @@ export class CandidateBuilder {
     const anyBySource = dense(this.anyBySource, objects, EMPTY_LIST);
     const bySource = dense(this.bySource, objects, EMPTY_LIST);
     const objectInfo = new Int32Array(objects * OBJECT_INFO.stride);
-    const keys: number[] = [];
-    const lists: Candidate[][] = [];
     for (let object = 0; object < objects; object++) {
       const at = object * OBJECT_INFO.stride;
       objectInfo[at + OBJECT_INFO.bySource] = bySource[object]?.length ?? 0;
       objectInfo[at + OBJECT_INFO.anyBySource] = anyBySource[object]?.length ?? 0;
-      objectInfo[at + OBJECT_INFO.pairStart] = keys.length;
-      const byKey = this.pairs.get(object) ?? new Map<number, Candidate[]>();
-      for (const key of [...byKey.keys()].sort((a, b) => a - b)) {
-        keys.push(key);
-        lists.push(byKey.get(key) ?? EMPTY_LIST);
-      }
-      objectInfo[at + OBJECT_INFO.pairEnd] = keys.length;
     }
-    const pairs = { keys: Int32Array.from(keys), lists };
-    const { anyByPort, anyWide } = this;
+    const byKey = new Map<number, Map<number, Candidate[]>>();
+    for (const [source, inner] of this.pairs)
+      for (const [key, list] of inner) nested(byKey, key, source).push(...list);
     return {
       open,
       gated,
-      pairs,
+      pairsBySource: pairTable(objects, this.pairs),
+      pairsByKey: pairTable(keyCount, byKey),
       wide,
       anyBySource,
       bySource,
       objectInfo,
       keyInfo,
-      anyByPort,
-      anyWide,
+      anyByPort: this.anyByPort,
+      anyWide: this.anyWide,
     };
   }
 
@@ -232,18 +260,8 @@ export class CandidateBuilder {
       for (const [key, found] of keyed) append(this.wide, key, found);
       return;
     }
-    for (const source of sources) {
-      let byKey = this.pairs.get(source);
-      if (!byKey) {
-        byKey = new Map();
-        this.pairs.set(source, byKey);
-      }
-      for (const [key, found] of keyed) {
-        const list = byKey.get(key);
-        if (list) list.push(found);
-        else byKey.set(key, [found]);
-      }
-    }
+    for (const source of sources)
+      for (const [key, found] of keyed) nested(this.pairs, source, key).push(found);
   }
 
   /** Each way the rule's destinations can be reached, with the key a flow reaches it by. */

@@ -1,5 +1,5 @@
 import type { GatedSide, PolicyIndex } from "./build-index.ts";
-import { type Candidate, KEY_INFO, OBJECT_INFO } from "./candidates.ts";
+import { type Candidate, KEY_INFO, OBJECT_INFO, type PairTable } from "./candidates.ts";
 import type { NormalizedFlow } from "./flow.ts";
 
 /**
@@ -71,23 +71,21 @@ class Gathered {
   }
 
   /**
-   * The pair lists of one source object under the reached keys (ascending): a binary search
-   * per key over that object's keys, each starting where the last one ended.
+   * The pair lists of one row under the given ids of the other side (ascending): a binary
+   * search per id over the row's ids, each starting where the last one ended.
    */
-  pairs(object: number, reached: readonly number[]): void {
-    const { objectInfo, pairs } = this.index.lists;
-    const row = object * OBJECT_INFO.stride;
-    let low = objectInfo[row + OBJECT_INFO.pairStart] ?? 0;
-    const end = objectInfo[row + OBJECT_INFO.pairEnd] ?? 0;
-    for (let i = 0; i < reached.length && low < end; i++) {
-      const key = reached[i] ?? -1;
+  pairs(table: PairTable, row: number, ids: ArrayLike<number>): void {
+    let low = table.offsets[row] ?? 0;
+    const end = table.offsets[row + 1] ?? 0;
+    for (let i = 0; i < ids.length && low < end; i++) {
+      const id = ids[i] ?? -1;
       let high = end;
       while (low < high) {
         const mid = (low + high) >>> 1;
-        if ((pairs.keys[mid] ?? 0) < key) low = mid + 1;
+        if ((table.ids[mid] ?? 0) < id) low = mid + 1;
         else high = mid;
       }
-      if (low < end && pairs.keys[low] === key) this.add(pairs.lists[low++]);
+      if (low < end && table.ids[low] === id) this.add(table.lists[low++]);
     }
   }
 }
@@ -121,6 +119,8 @@ export function candidateLists(
     return out.lists;
   }
   out.byKey(lists.wide, KEY_INFO.wide, reached);
-  for (const object of src) out.pairs(object, reached);
+  // Probe from the smaller side: a few keys read a row each instead of one per source object.
+  if (reached.length < src.length) for (const key of reached) out.pairs(lists.pairsByKey, key, src);
+  else for (const object of src) out.pairs(lists.pairsBySource, object, reached);
   return out.lists;
 }
