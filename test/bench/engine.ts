@@ -9,132 +9,28 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import type { Asset, Inventory } from "@ringfence/engine/documents";
 import { parseIp } from "@ringfence/engine/net";
 import {
   buildIndex,
   decide,
   decideLinear,
   type Flow,
+  type PolicyIndex,
   type ResolvedPolicy,
   resolvePolicy,
 } from "@ringfence/engine/policy";
+import { Estate } from "./lib/engine-estate.ts";
+import { summarise } from "./lib/stats.ts";
 
 const ASSETS = Number(process.env.BENCH_ASSETS ?? 100_000);
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 10_000);
 const RULE_COUNTS = (process.env.BENCH_RULES ?? "1000,10000,50000").split(",").map(Number);
-const TEAMS = 200;
+/** Rounds over every rule count in turn, so a busy machine slows all counts alike. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
-/** A small deterministic generator (mulberry32) so every run sees the same estate. */
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(20190719);
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-const int = (n: number) => Math.floor(random() * n);
-
-function v4(n: number): string {
-  return `10.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
-}
-
-function inventory(): Inventory {
-  const assets: Asset[] = [];
-  for (let i = 0; i < ASSETS; i++) {
-    const ipv6 =
-      i % 10 === 0 ? [`fd00::${(i >>> 16).toString(16)}:${(i & 0xffff).toString(16)}`] : [];
-    assets.push({
-      id: `aws:111122223333:us-east-1:instance/i-${i.toString(16).padStart(17, "0")}`,
-      provider: "aws",
-      kind: "instance",
-      account: "111122223333",
-      region: "us-east-1",
-      addresses: {
-        private: [v4(i + 256), ...ipv6],
-        public: i % 5 === 0 ? [`198.${18 + (i >>> 16)}.${(i >>> 8) & 255}.${i & 255}`] : [],
-      },
-      attributes: { vpc: `vpc-${i % 100}`, "os.version": `7.${i % 10}` },
-      tags: {
-        Team: `team-${i % TEAMS}`,
-        Env: pick(["prod", "staging", "dev"]),
-        "Cost Center": `${i % 37}`,
-      },
-    });
-  }
-  return { schemaVersion: 1, assets };
-}
-
-const hostOf = (i: number) => `svc-${i}.corp.example`;
-
-function objects(): unknown[] {
-  const out: unknown[] = [];
-  for (let i = 0; i < OBJECTS; i++) {
-    const kind = i % 10;
-    if (kind < 6)
-      out.push({
-        id: `o${i}`,
-        kind: "dynamic",
-        selector: `tag.Team == "team-${int(TEAMS)}" and tag.Env == "${pick(["prod", "staging", "dev"])}"`,
-      });
-    else if (kind < 8)
-      out.push({
-        id: `o${i}`,
-        kind: "static",
-        addresses: [`10.${int(2)}.${int(256)}.0/24`, `172.16.${int(256)}.${int(256)}`],
-      });
-    else out.push({ id: `o${i}`, kind: "fqdn", fqdns: [hostOf(i), `*.api-${i}.corp.example`] });
-  }
-  return out;
-}
-
-function services(): unknown[] {
-  return Array.from({ length: 1000 }, (_, i) =>
-    i % 2 === 0
-      ? { id: `s${i}`, kind: "s3", bucket: `bucket-${i}`, region: "us-east-1" }
-      : { id: `s${i}`, kind: "fqdn", hosts: [`api.partner-${i}.example`], ports: [443] },
-  );
-}
-
-/** An object that can hold source addresses (the first eight of every ten are not FQDN objects). */
-const sourceObject = () => `o${int(OBJECTS / 10) * 10 + int(8)}`;
-
-function rules(count: number): unknown[] {
-  return Array.from({ length: count }, (_, i) => {
-    const destination = random() < 0.3 ? `s${int(1000)}` : `o${int(OBJECTS)}`;
-    return {
-      id: `r${i}`,
-      sources: [sourceObject(), ...(random() < 0.3 ? [sourceObject()] : [])],
-      ...(random() < 0.02 ? {} : { destinations: [destination] }),
-      ports: [pick([443, 80, 5432, 8080])],
-      action: random() < 0.7 ? "allow" : "deny",
-      monitor: random() < 0.02,
-    };
-  });
-}
-
-function flows(count: number): Flow[] {
-  return Array.from({ length: count }, () => {
-    const srcIp = v4(int(ASSETS) + 256);
-    const roll = random();
-    if (roll < 0.4) return { srcIp, dstIp: v4(int(ASSETS) + 256), dstPort: pick([443, 5432]) };
-    if (roll < 0.7) {
-      const host = random() < 0.5 ? hostOf(int(OBJECTS)) : `x.api-${int(OBJECTS)}.corp.example`;
-      return { srcIp, sni: host, dstPort: 443 };
-    }
-    const bucket = `bucket-${2 * int(500)}`;
-    return { srcIp, sni: `${bucket}.s3.us-east-1.amazonaws.com`, dstPort: 443 };
-  });
-}
-
-/** Mean time per call in microseconds over `items`, after one warm-up pass. */
+/** Mean time per call in microseconds over `items`, after a warm-up pass over all of them. */
 function perCall<T>(items: readonly T[], run: (item: T) => unknown, warm = true): number {
-  if (warm) for (const item of items.slice(0, Math.min(200, items.length))) run(item);
+  if (warm) for (const item of items) run(item);
   const start = performance.now();
   for (const item of items) run(item);
   return ((performance.now() - start) * 1000) / items.length;
@@ -154,39 +50,80 @@ function withRules(resolved: ResolvedPolicy, count: number): ResolvedPolicy {
   };
 }
 
+/** Builds the index of each rule count and checks it against the linear reference. */
+function prepare(resolved: ResolvedPolicy, count: number, sample: readonly Flow[]) {
+  const subset = withRules(resolved, count);
+  const start = performance.now();
+  const index = buildIndex(subset);
+  const buildMs = performance.now() - start;
+  const linearFlows = sample.slice(0, count >= 50_000 ? 12 : count >= 10_000 ? 50 : 250);
+  const linearUs = perCall(linearFlows, (flow) => decideLinear(subset, flow), false);
+  for (const flow of linearFlows) {
+    if (JSON.stringify(decide(index, flow)) !== JSON.stringify(decideLinear(subset, flow)))
+      throw new Error(`indexed and linear decisions differ at ${count} rules`);
+  }
+  return { rules: count, buildMs, linearUs, index };
+}
+
+/** CPU time per call in microseconds over `items` (this process, all threads), after a warm-up. */
+function cpuPerCall<T>(items: readonly T[], run: (item: T) => unknown): number {
+  for (const item of items) run(item);
+  const start = process.cpuUsage();
+  for (const item of items) run(item);
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / items.length;
+}
+
+/**
+ * Decision time per rule count: the median over rounds that visit every count in turn, as
+ * wall time and as CPU time. The machine may be shared, and wall time then includes waiting
+ * for a core; CPU time does not, so the 50k/1k goal is judged on it (both are reported).
+ */
+function decideTimes(indexes: readonly PolicyIndex[], sample: readonly Flow[]) {
+  const wall = indexes.map((): number[] => []);
+  const cpu = indexes.map((): number[] => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    indexes.forEach((index, i) => {
+      wall[i]?.push(perCall(sample, (flow) => decide(index, flow)));
+      cpu[i]?.push(cpuPerCall(sample, (flow) => decide(index, flow)));
+    });
+  }
+  return indexes.map((_, i) => ({
+    wallUs: summarise(wall[i] ?? []).median,
+    cpuUs: summarise(cpu[i] ?? []).median,
+  }));
+}
+
 function main(): void {
   const began = performance.now();
-  const inv = inventory();
+  const estate = new Estate({ assets: ASSETS, objects: OBJECTS, services: 1000 });
+  const inv = estate.inventory();
   const maxRules = Math.max(...RULE_COUNTS);
   const policy = {
     schemaVersion: 1,
-    objects: objects(),
-    services: services(),
-    ruleSets: [{ id: "main", defaultAction: "deny", rules: rules(maxRules) }],
+    objects: estate.objects(),
+    services: estate.services(),
+    ruleSets: [{ id: "main", defaultAction: "deny", rules: estate.rules(maxRules) }],
   };
 
-  let start = performance.now();
+  const start = performance.now();
   const resolved = resolvePolicy(policy, inv);
   const compileMs = performance.now() - start;
   console.log(`resolved in ${Math.round(compileMs)} ms`);
-  const sample = flows(20_000);
+  const sample = estate.flows(20_000);
 
-  const rows = RULE_COUNTS.map((count) => {
-    const subset = withRules(resolved, count);
-    start = performance.now();
-    const index = buildIndex(subset);
-    const buildMs = performance.now() - start;
-    const indexedUs = perCall(sample, (flow) => decide(index, flow));
-    const linearFlows = sample.slice(0, count >= 50_000 ? 12 : count >= 10_000 ? 50 : 250);
-    const linearUs = perCall(linearFlows, (flow) => decideLinear(subset, flow), false);
-    for (const flow of linearFlows.slice(0, 10)) {
-      if (JSON.stringify(decide(index, flow)) !== JSON.stringify(decideLinear(subset, flow)))
-        throw new Error("indexed and linear decisions differ");
-    }
+  const prepared = RULE_COUNTS.map((count) => prepare(resolved, count, sample));
+  const times = decideTimes(
+    prepared.map((p) => p.index),
+    sample,
+  );
+  const rows = prepared.map((row, i) => {
+    const { wallUs: indexedUs, cpuUs: indexedCpuUs } = times[i] ?? { wallUs: NaN, cpuUs: NaN };
+    const { rules, buildMs, linearUs } = row;
     console.log(
-      `${count} rules: build ${Math.round(buildMs)} ms, decide ${indexedUs.toFixed(2)} µs, linear ${linearUs.toFixed(1)} µs`,
+      `${rules} rules: build ${Math.round(buildMs)} ms, decide ${indexedUs.toFixed(2)} µs (CPU ${indexedCpuUs.toFixed(2)} µs), linear ${linearUs.toFixed(1)} µs`,
     );
-    return { rules: count, buildMs, indexedUs, linearUs, speedup: linearUs / indexedUs, index };
+    return { ...row, indexedUs, indexedCpuUs, speedup: linearUs / indexedUs };
   });
 
   const index = rows[rows.length - 1]?.index;
@@ -223,8 +160,9 @@ function main(): void {
     goals: {
       speedupAt10k: tenK ? tenK.speedup : null,
       speedupAt10kMet: tenK ? tenK.speedup >= 100 : null,
-      ratio50kTo1k: last && first ? last.indexedUs / first.indexedUs : null,
-      ratio50kTo1kMet: last && first ? last.indexedUs / first.indexedUs <= 2 : null,
+      ratio50kTo1kWall: last && first ? last.indexedUs / first.indexedUs : null,
+      ratio50kTo1k: last && first ? last.indexedCpuUs / first.indexedCpuUs : null,
+      ratio50kTo1kMet: last && first ? last.indexedCpuUs / first.indexedCpuUs <= 2 : null,
       bytesPerPrefixMet: typedBytes / prefixCount <= 64,
     },
     totalSeconds: (performance.now() - began) / 1000,
@@ -245,6 +183,7 @@ function printTable(r: {
     rules: number;
     buildMs: number;
     indexedUs: number;
+    indexedCpuUs: number;
     linearUs: number;
     speedup: number;
   }[];
@@ -256,11 +195,13 @@ function printTable(r: {
   console.log(
     `\n### Policy engine: ${r.assets} assets, ${r.objects} objects, ${r.prefixes} prefixes; compile ${r.compileMs} ms\n`,
   );
-  console.log("| rules | index build ms | decide µs | decideLinear µs | speed-up |");
-  console.log("|---:|---:|---:|---:|---:|");
+  console.log(
+    "| rules | index build ms | decide µs | decide CPU µs | decideLinear µs | speed-up |",
+  );
+  console.log("|---:|---:|---:|---:|---:|---:|");
   for (const d of r.decisions)
     console.log(
-      `| ${d.rules} | ${f(d.buildMs, 0)} | ${f(d.indexedUs)} | ${f(d.linearUs, 1)} | ${f(d.speedup, 0)}× |`,
+      `| ${d.rules} | ${f(d.buildMs, 0)} | ${f(d.indexedUs)} | ${f(d.indexedCpuUs)} | ${f(d.linearUs, 1)} | ${f(d.speedup, 0)}× |`,
     );
   console.log(`\n| measure | value |\n|---|---:|`);
   console.log(`| prefix lookup µs | ${f(r.lookup.indexedUs, 3)} |`);
