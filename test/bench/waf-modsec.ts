@@ -52,47 +52,65 @@ master_process off;
 worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
-events { worker_connections 64; }
+events { worker_connections 1024; }
 http {
   access_log off;
+  keepalive_requests 1000000;
+  client_max_body_size 16m;
   client_body_temp_path ${dir}/body;
   proxy_temp_path ${dir}/proxy;
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
+  upstream app { server 127.0.0.1:${upstream}; keepalive 64; }
   server {
     listen 127.0.0.1:${port};
     modsecurity on;
     modsecurity_rules_file ${dir}/modsec.conf;
-    location / { proxy_pass http://127.0.0.1:${upstream}; }
+    location / {
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
   }
 }
 `;
 }
 
+/** Where ModSecurity runs and what it protects. */
+export interface ModSecurityOptions {
+  paranoia?: number;
+  /** A loopback upstream to protect; a tiny one answering 200 is started when absent. */
+  upstreamPort?: number;
+  /** The CPU nginx is pinned to (taskset), so it does not share the load generator's core. */
+  cpu?: string;
+}
+
 /**
  * Starts nginx with ModSecurity v3 and OWASP CRS on 127.0.0.1 only, in a temporary prefix,
- * in front of a tiny upstream that answers 200. `stop` ends both and removes the directory.
+ * in front of the given upstream (or a tiny one that answers 200). \`stop\` ends what it
+ * started and removes the directory.
  */
-export async function startModSecurity(paranoia = 1): Promise<ModSecurity> {
+export async function startModSecurity(options: ModSecurityOptions = {}): Promise<ModSecurity> {
   const dir = mkdtempSync(join(tmpdir(), "ringfence-modsec-"));
-  const upstream: Server = createServer((_req, res) => res.end("ok")).listen(0, "127.0.0.1");
-  await new Promise((r) => upstream.once("listening", r));
+  const own: Server | undefined =
+    options.upstreamPort === undefined
+      ? createServer((_req, res) => res.end("ok")).listen(0, "127.0.0.1")
+      : undefined;
+  if (own) await new Promise((r) => own.once("listening", r));
+  const upstream = options.upstreamPort ?? (own ? (own.address() as AddressInfo).port : 0);
   const port = await freePort();
-  writeFileSync(
-    join(dir, "nginx.conf"),
-    config(dir, port, (upstream.address() as AddressInfo).port, paranoia),
-  );
-  const nginx: ChildProcess = spawn("/usr/sbin/nginx", ["-p", dir, "-c", join(dir, "nginx.conf")], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  writeFileSync(join(dir, "nginx.conf"), config(dir, port, upstream, options.paranoia ?? 1));
+  const args = ["/usr/sbin/nginx", "-p", dir, "-c", join(dir, "nginx.conf")];
+  const [command = "", ...rest] = options.cpu ? ["taskset", "-c", options.cpu, ...args] : args;
+  const nginx: ChildProcess = spawn(command, rest, { stdio: ["ignore", "ignore", "pipe"] });
   await waitForPort(port);
   return {
     port,
     stop: async () => {
       nginx.kill("SIGTERM");
       await new Promise((r) => (nginx.exitCode !== null ? r(null) : nginx.once("exit", r)));
-      await new Promise((r) => upstream.close(r));
+      if (own) await new Promise((r) => own.close(r));
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -112,17 +130,29 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`nginx did not listen on 127.0.0.1:${port} within 20 s`);
 }
 
-/** Sends exact bytes to 127.0.0.1:port and returns the response status (0 when none). */
+/**
+ * Sends exact bytes to 127.0.0.1:port and returns the response status (0 when none). The
+ * socket stays open for writing, since proxies abort a request whose client half-closes; it is
+ * half-closed only after a second of silence, for requests that leave the server waiting.
+ */
 export function sendRaw(port: number, bytes: Uint8Array): Promise<number> {
   return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const socket = connect(port, "127.0.0.1", () => socket.end(Buffer.from(bytes)));
-    socket.setTimeout(5000, () => socket.destroy());
-    socket.on("data", (c) => chunks.push(c));
-    socket.on("error", () => resolve(0));
-    socket.on("close", () => {
-      const m = /^HTTP\/1\.\d (\d{3})/.exec(Buffer.concat(chunks).toString("latin1"));
-      resolve(m ? Number(m[1]) : 0);
+    let seen = "";
+    const socket = connect(port, "127.0.0.1", () => socket.write(Buffer.from(bytes)));
+    const nudge = setTimeout(() => socket.end(), 1000);
+    const finish = (status: number) => {
+      clearTimeout(nudge);
+      socket.destroy();
+      resolve(status);
+    };
+    socket.setTimeout(5000, () => finish(0));
+    socket.on("data", (chunk: Buffer) => {
+      seen += chunk.toString("latin1");
+      const m = /^HTTP\/1\.\d (\d{3})/.exec(seen);
+      if (m) finish(Number(m[1]));
+      else if (seen.length > 64) finish(0);
     });
+    socket.on("error", () => finish(0));
+    socket.on("close", () => finish(0));
   });
 }

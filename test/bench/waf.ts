@@ -8,8 +8,10 @@ import {
 } from "@ringfence/engine/inspect";
 import { WORKSPACE_ROOT } from "../waf/crs-corpus.ts";
 import { loadWafCorpus, type WafCase } from "../waf/labelled-corpus.ts";
+import { type CrsSide, crsSideBySide } from "./waf-crs-side.ts";
 import { customPatternLinearity, dlpThroughput } from "./waf-dlp.ts";
 import { modSecurityAvailable, sendRaw, startModSecurity } from "./waf-modsec.ts";
+import { type WafRpsResult, wafRequestsPerSecond } from "./waf-rps.ts";
 
 type Rates = Record<string, { cases: number; hits: number }>;
 
@@ -38,10 +40,15 @@ function ringfence(cases: WafCase[]): { attacks: Rates; benign: Rates } {
   return { attacks, benign };
 }
 
-async function modSecurity(cases: WafCase[]): Promise<{ attacks: Rates; benign: Rates } | string> {
-  if (!modSecurityAvailable())
-    return "nginx/ModSecurity/CRS packages not installed (apt-get install -y nginx libnginx-mod-http-modsecurity modsecurity-crs)";
-  const modsec = await startModSecurity(1);
+const MISSING =
+  "nginx/ModSecurity/CRS packages not installed (apt-get install -y nginx libnginx-mod-http-modsecurity modsecurity-crs)";
+
+type Side = { attacks: Rates; benign: Rates };
+
+/** Our labelled corpus and the CRS corpus through one nginx + ModSecurity + CRS 3.3 at PL1. */
+async function modSecurity(cases: WafCase[]): Promise<{ ours: Side; crs: CrsSide[] } | string> {
+  if (!modSecurityAvailable()) return MISSING;
+  const modsec = await startModSecurity({ paranoia: 1 });
   try {
     const attacks: Rates = {};
     const benign: Rates = {};
@@ -51,7 +58,7 @@ async function modSecurity(cases: WafCase[]): Promise<{ attacks: Rates; benign: 
       if (c.label === "attack") tally(attacks, c.category, blocked);
       else tally(benign, c.category, blocked);
     }
-    return { attacks, benign };
+    return { ours: { attacks, benign }, crs: await crsSideBySide(modsec.port) };
   } finally {
     await modsec.stop();
   }
@@ -60,10 +67,49 @@ async function modSecurity(cases: WafCase[]): Promise<{ attacks: Rates; benign: 
 const pct = (r: { cases: number; hits: number } | undefined) =>
   r ? `${((100 * r.hits) / r.cases).toFixed(0)}% (${r.hits}/${r.cases})` : "-";
 
+const ratio = (hits: number, cases: number) =>
+  cases ? `${((100 * hits) / cases).toFixed(1)}% (${hits}/${cases})` : "-";
+
+function printCrs(rows: CrsSide[]): void {
+  console.log(
+    "CRS regression corpus, PL1 (attacks: level-1 rules; ours by category / ours blocked / ModSecurity blocked)",
+  );
+  const sum = (k: keyof CrsSide) => rows.reduce((n, r) => n + Number(r[k] ?? 0), 0);
+  for (const r of [...rows, { ...rows[0], file: "all" } as CrsSide]) {
+    const total = r.file === "all";
+    const get = (k: keyof CrsSide) => (total ? sum(k) : Number(r[k] ?? 0));
+    const theirs =
+      r.modsecurityBlocked === undefined ? "-" : ratio(get("modsecurityBlocked"), get("attacks"));
+    const theirFp =
+      r.modsecurityBenignBlocked === undefined
+        ? "-"
+        : ratio(get("modsecurityBenignBlocked"), get("benign"));
+    console.log(
+      `  ${r.file.padEnd(4)} attacks ${ratio(get("ringfenceDetected"), get("attacks")).padEnd(18)} ${ratio(get("ringfenceBlocked"), get("attacks")).padEnd(18)} ${theirs.padEnd(18)} benign flagged ${ratio(get("ringfenceBenignFlagged"), get("benign")).padEnd(16)} blocked ${ratio(get("ringfenceBenignBlocked"), get("benign")).padEnd(16)} modsec ${theirFp}`,
+    );
+  }
+}
+
+function printThroughput(t: WafRpsResult | string): void {
+  if (typeof t === "string") {
+    console.log(`throughput: skipped — ${t}`);
+    return;
+  }
+  for (const v of t.verdicts)
+    console.log(
+      `  verdict ${v.name.padEnd(16)} ringfence ${v.ringfence}  modsecurity ${v.modsecurity}`,
+    );
+  const fig = (name: string) => t.rounds.figures[name]?.median.toFixed(0) ?? "-";
+  console.log(
+    `WAF-inspected requests/s (${t.connections} connections, ${t.phaseSeconds} s phases): ringfence ${fig("ringfence")}, nginx+ModSecurity+CRS ${fig("modsecurity-crs")}; ratio ${t.ratio.toFixed(2)}x (spread ${t.rounds.ratios.ringfence?.spread.toFixed(2)}, A/A ${t.rounds.aa.median.toFixed(2)})`,
+  );
+}
+
 async function main(): Promise<void> {
   const cases = loadWafCorpus();
   const ours = ringfence(cases);
-  const theirs = await modSecurity(cases);
+  const side = await modSecurity(cases);
+  const theirs = typeof side === "string" ? side : side.ours;
   console.log("detection per category (our corpus)   ringfence          modsecurity+crs3 PL1");
   for (const category of Object.keys(ours.attacks).sort()) {
     const other = typeof theirs === "string" ? undefined : theirs.attacks[category];
@@ -75,10 +121,14 @@ async function main(): Promise<void> {
     console.log(`  ${kind.padEnd(22)} ${pct(ours.benign[kind]).padEnd(18)} ${pct(other)}`);
   }
   if (typeof theirs === "string") console.log(`modsecurity: skipped — ${theirs}`);
+  const crs = typeof side === "string" ? await crsSideBySide(undefined) : side.crs;
+  printCrs(crs);
+  const throughput = modSecurityAvailable() ? await wafRequestsPerSecond() : MISSING;
+  printThroughput(throughput);
 
   const dlp = dlpThroughput();
   console.log(
-    `dlp built-ins ${dlp.builtinMBps.toFixed(1)} MB/s vs combined RegExp ${dlp.regexpMBps.toFixed(1)} MB/s: ${dlp.ratio.toFixed(1)}x`,
+    `dlp built-ins ${dlp.builtinMBps.toFixed(1)} MB/s vs combined RegExp ${dlp.regexpMBps.toFixed(1)} MB/s: ${dlp.ratio.toFixed(1)}x median of interleaved rounds, ${dlp.bestRatio.toFixed(1)}x best vs best`,
   );
   const linear = customPatternLinearity();
   for (const l of linear)
@@ -90,7 +140,7 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   writeFileSync(
     join(out, "waf.json"),
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), ringfence: ours, modsecurity: theirs, dlp, customPatterns: linear }, null, 2)}\n`,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), ringfence: ours, modsecurity: theirs, crs, throughput, dlp, customPatterns: linear }, null, 2)}\n`,
   );
   console.log(`wrote ${join("bench-results", "waf.json")}`);
 }

@@ -32,6 +32,8 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   connections: number;
   durationSeconds: number;
+  /** A mix of requests sent in turn on each connection, instead of GET `path`. */
+  requests?: { method: string; path: string; headers?: Record<string, string>; body?: string }[];
 }
 
 /** Closed-loop load without pipelining, bounded by `durationSeconds`. */
@@ -46,6 +48,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
     pipelining: 1,
     ...(options.headers ? { headers: options.headers } : {}),
     ...(options.path ? { requests: [{ method: "GET", path: options.path }] } : {}),
+    ...(options.requests ? { requests: options.requests } : {}),
   });
   return {
     rps: result.requests.total / options.durationSeconds,

@@ -20,8 +20,21 @@ function framing(id: string, evidence: string, location = "request"): Detection 
   };
 }
 
-/** Decodes bytes one-to-one into a string, so every byte keeps its position. */
+const ASCII = new TextDecoder("utf-8");
+
+/**
+ * Bytes as latin1 characters, one per byte. ASCII, which most bodies are, goes through the
+ * native decoder (the same characters either way); other bytes are copied in chunks.
+ */
 export function latin1(bytes: Uint8Array): string {
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) {
+    if ((bytes[i] ?? 0) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return ASCII.decode(bytes);
   let out = "";
   for (let i = 0; i < bytes.length; i += 8192) {
     out += String.fromCharCode(...bytes.subarray(i, i + 8192));

@@ -339,6 +339,7 @@ const SQL_KEYWORDS_BEFORE_CALL =
  * operator, a comma, a parenthesis or a keyword.
  */
 function sqlFunctionCall(value: string): string | undefined {
+  if (!value.includes("(")) return undefined;
   for (const m of value.matchAll(SQL_FUNCTION_CALL)) {
     const spaced = /\s\\?\($/.test(m[0]);
     const before = /([\p{L}\p{N}]+)\s+$/u.exec(
