@@ -105,3 +105,31 @@ describe("protocol checks that read context", () => {
     );
   });
 });
+
+describe("the breach replay's SSRF spellings stay blocked", () => {
+  const spellings = [
+    "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+    "http://0xa9fea9fe/latest/meta-data/iam/security-credentials/",
+    "http://2852039166/latest/meta-data/iam/security-credentials/",
+    "http://0251.0376.0251.0376/latest/meta-data/iam/security-credentials/",
+    "http://169.254.43518/latest/meta-data/iam/security-credentials/",
+    "http://[::ffff:169.254.169.254]/latest/meta-data/iam/security-credentials/",
+    "http://[fd00:ec2::254]/latest/meta-data/iam/security-credentials/",
+    "http://metadata.google.internal/computeMetadata/v1/instance/",
+  ];
+
+  it.each(spellings)("blocks %s in a query, a form and JSON", (url) => {
+    const verdicts = [
+      inspectRequest(compiled, request("GET", `/preview?url=${encodeURIComponent(url)}`)),
+      inspectRequest(
+        compiled,
+        request("POST", "/preview", [FORM_TYPE], `url=${encodeURIComponent(url)}`),
+      ),
+      inspectRequest(compiled, request("POST", "/preview", [JSON_TYPE], JSON.stringify({ url }))),
+    ];
+    for (const v of verdicts) {
+      expect(v.action, JSON.stringify(v.detections)).toBe("block");
+      expect(v.detections.map((d) => d.category)).toContain("ssrf");
+    }
+  });
+});
