@@ -16,6 +16,11 @@ import {
   systemResolver,
 } from "./services/integrations/runtime.ts";
 import { recompileIfMembershipChanged } from "./services/publish/recompile.ts";
+import {
+  prepareSso,
+  ssoEgressAllowFromEnv,
+  systemTxtResolver,
+} from "./services/sso/runtime.ts";
 import { applyRetention, retentionDaysFromEnv } from "./services/retention/apply.ts";
 
 /** A started control plane: the HTTP app, its database and its background jobs. */
@@ -56,6 +61,12 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
       resolver: systemResolver,
       egressAllow: egressAllowFromEnv(env),
       productVersion: ENGINE_VERSION,
+    });
+    // Identity providers are reached through the SSRF guard; loopback only when allowlisted.
+    prepareSso(database.db, {
+      resolver: systemResolver,
+      egressAllow: ssoEgressAllowFromEnv(env),
+      resolveTxt: systemTxtResolver(),
     });
     // Every discovery call (AWS SDK, Azure and GCP REST) is judged by the SSRF guard; only
     // destinations listed in RINGFENCE_OUTBOUND_ALLOW may be non-global.

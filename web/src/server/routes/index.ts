@@ -19,6 +19,8 @@ import { orgRoutes } from "./orgs.ts";
 import { deployRouters } from "./policy.ts";
 import { postureRoutes } from "./posture.ts";
 import { sessionRoutes } from "./sessions.ts";
+import { ssoRoutes } from "./sso.ts";
+import { ssoAuthRoutes } from "./sso-auth.ts";
 
 /**
  * Every router of the control plane. A new entity adds its router here, and its routes to the
@@ -27,6 +29,8 @@ import { sessionRoutes } from "./sessions.ts";
 export const routers: OpenAPIHono<AppEnv>[] = [
   authRoutes,
   sessionRoutes,
+  ssoAuthRoutes,
+  ssoRoutes,
   mfaRoutes,
   orgRoutes,
   memberRoutes,

@@ -11,11 +11,13 @@ import { memberCases } from "./members.ts";
 import { mfaCases } from "./mfa.ts";
 import { orgCases } from "./orgs.ts";
 import { sessionCases } from "./sessions.ts";
+import { ssoCases } from "./sso.ts";
 
 /** Every route's case. A new entity adds `routes/<entity>.ts` and spreads it here. */
 export const routeCases: RouteCase[] = [
   ...authCases,
   ...sessionCases,
+  ...ssoCases,
   ...mfaCases,
   ...orgCases,
   ...memberCases,

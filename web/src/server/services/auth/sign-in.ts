@@ -5,6 +5,7 @@ import { AppError } from "../../errors.ts";
 import { consumeLoginAttempt } from "../login-attempts/consume.ts";
 import { resetLoginAttempts } from "../login-attempts/reset.ts";
 import { beginSession, type SignInOutcome } from "../mfa/begin-session.ts";
+import { assertPasswordSignInAllowed } from "../sso/require.ts";
 import { normalizeEmail, presentUser, type UserDto } from "./present.ts";
 
 export interface SignInInput {
@@ -37,6 +38,7 @@ export async function signIn({
   );
   if (!user || !matches)
     throw new AppError("invalid_credentials", "The email or password is wrong.");
+  await assertPasswordSignInAllowed(ctx, user.id);
 
   await resetLoginAttempts({ ctx, input: { key: accountKey } });
   const outcome = await beginSession({ ctx, input: { userId: user.id, method: "password" } });
