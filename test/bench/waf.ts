@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   const linear = customPatternLinearity();
   for (const l of linear)
     console.log(
-      `custom pattern ${l.pattern}: ${l.slopeNsPerByte.toFixed(1)} ns/byte, quadratic share at 1 MB ${(100 * l.quadraticShare).toFixed(2)}%, scaling exponent 256K→1M ${l.exponent.toFixed(2)}`,
+      `custom pattern ${l.pattern}: ${l.slopeNsPerByte.toFixed(1)} ns/byte, quadratic share at 1 MB ${(100 * l.quadraticShare).toFixed(2)}%, fitted exponent 64K–1M ${l.exponent.toFixed(2)}; ns/byte per size ${l.ms.map((t, i) => ((t * 1e6) / (l.sizes[i] ?? 1)).toFixed(0)).join("/")}`,
     );
 
   const out = join(WORKSPACE_ROOT, "bench-results");
