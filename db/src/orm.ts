@@ -5,3 +5,4 @@
  * the operators of the other.
  */
 export * from "drizzle-orm";
+export type { PgColumn, PgTable } from "drizzle-orm/pg-core";

@@ -15,6 +15,7 @@ import {
   reportOfDatabase,
   systemResolver,
 } from "./services/integrations/runtime.ts";
+import { reencryptPending } from "./services/keys/jobs.ts";
 import { recompileIfMembershipChanged } from "./services/publish/recompile.ts";
 import {
   prepareSso,
@@ -149,6 +150,8 @@ function startJobs(options: {
       lastRetention = Date.now();
       await applyRetention(database.db, { days: options.retentionDays });
     }
+    // Values still sealed by retired data keys move to the live ones (data-key rotation).
+    await reencryptPending(database.db, enforcement.keyring);
     await enqueueDueSyncs(database.db);
     while (!stopped && (await processNextSync(runtime)) !== undefined) {
       // Work the queue until it is empty or the process stops.

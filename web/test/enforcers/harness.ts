@@ -20,6 +20,8 @@ export interface ControlPlane {
   owner: TestUser;
   orgId: string;
   runtime: Awaited<ReturnType<typeof prepareEnforcement>>;
+  /** The KEK it runs with, base64, for tests that restart or rotate it. */
+  kek: string;
   admin(method: string, path: string, body?: unknown): ReturnType<typeof call>;
   close(): Promise<void>;
 }
@@ -27,10 +29,12 @@ export interface ControlPlane {
 export async function startControlPlane(
   settings: Partial<EnforcementSettings> = {},
 ): Promise<ControlPlane> {
-  const server = await startTestApp();
+  // The app and the runtime with its settings share one KEK, as one process would.
+  const kek = randomKek();
+  const server = await startTestApp({ RINGFENCE_KEK: kek });
   const runtime = await prepareEnforcement({
     db: server.database.db,
-    env: { RINGFENCE_KEK: randomKek() },
+    env: { RINGFENCE_KEK: kek },
     dataDir: undefined,
     settings: { recheckMs: 200, ...settings },
   });
@@ -57,7 +61,8 @@ export async function startControlPlane(
     await closing;
     await server.close();
   };
-  return { server, url: `http://127.0.0.1:${port}/`, owner, orgId, runtime, admin, close };
+  const url = `http://127.0.0.1:${port}/`;
+  return { server, url, owner, orgId, runtime, kek, admin, close };
 }
 
 /** A policy whose one rule id carries `marker`, so each publish has different content. */

@@ -1,10 +1,12 @@
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createScratchDatabase } from "@ringfence/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/server/config.ts";
 import { createEnforcementRuntime } from "../../src/server/services/enforcers/runtime.ts";
-import { loadKeyEncryptionKey } from "../../src/server/services/keys/kek.ts";
-import { seal, unseal } from "../../src/server/services/keys/seal.ts";
+import { loadKeyring } from "../../src/server/services/keys/kek.ts";
+import { startControlPlane as startServer } from "../../src/server/start.ts";
 import { type ControlPlane, publish, randomKek, startControlPlane } from "./harness.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "ringfence-kek-"));
@@ -18,26 +20,24 @@ function kekFile(name: string, content: string, mode = 0o600): string {
 
 describe("loading the key-encryption key", () => {
   it("refuses to start without one and says how to provide it", async () => {
-    await expect(loadKeyEncryptionKey({}, undefined)).rejects.toThrow(
+    await expect(loadKeyring({}, undefined)).rejects.toThrow(
       /no key-encryption key is configured: set RINGFENCE_KEK/,
     );
   });
 
   it("refuses a key that is not 32 bytes of base64, naming the setting", async () => {
-    await expect(loadKeyEncryptionKey({ RINGFENCE_KEK: "c2hvcnQ=" }, undefined)).rejects.toThrow(
+    await expect(loadKeyring({ RINGFENCE_KEK: "c2hvcnQ=" }, undefined)).rejects.toThrow(
       /RINGFENCE_KEK must hold base64 of exactly 32 bytes/,
     );
     await expect(
-      loadKeyEncryptionKey({ RINGFENCE_KEK_FILE: kekFile("bad", "not base64!") }, undefined),
+      loadKeyring({ RINGFENCE_KEK_FILE: kekFile("bad", "not base64!") }, undefined),
     ).rejects.toThrow(/RINGFENCE_KEK_FILE must hold base64/);
   });
 
   it("reads a key file, but not one inside the data directory or readable by others", async () => {
     const good = kekFile("good", `${randomKek()}\n`);
-    await expect(
-      loadKeyEncryptionKey({ RINGFENCE_KEK_FILE: good }, "/nonexistent"),
-    ).resolves.toMatchObject({
-      fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+    await expect(loadKeyring({ RINGFENCE_KEK_FILE: good }, "/nonexistent")).resolves.toMatchObject({
+      current: { id: expect.stringMatching(/^[0-9a-f]{16}$/) },
     });
 
     const dataDir = join(folder, "data");
@@ -45,31 +45,12 @@ describe("loading the key-encryption key", () => {
     const inside = join(dataDir, "kek");
     writeFileSync(inside, randomKek());
     chmodSync(inside, 0o600);
-    await expect(loadKeyEncryptionKey({ RINGFENCE_KEK_FILE: inside }, dataDir)).rejects.toThrow(
+    await expect(loadKeyring({ RINGFENCE_KEK_FILE: inside }, dataDir)).rejects.toThrow(
       /inside the data directory/,
     );
 
     const open = kekFile("open", randomKek(), 0o644);
-    await expect(loadKeyEncryptionKey({ RINGFENCE_KEK_FILE: open }, undefined)).rejects.toThrow(
-      /chmod 600/,
-    );
-  });
-});
-
-describe("sealed keys", () => {
-  it("open only with the same key and the same context", async () => {
-    const kek = await loadKeyEncryptionKey({ RINGFENCE_KEK: randomKek() }, undefined);
-    const other = await loadKeyEncryptionKey({ RINGFENCE_KEK: randomKek() }, undefined);
-    const secret = new TextEncoder().encode("private key bytes");
-    const sealed = await seal(kek, secret, "signing-key:org_a:k1");
-
-    expect(new TextDecoder().decode(await unseal(kek, sealed, "signing-key:org_a:k1"))).toBe(
-      "private key bytes",
-    );
-    await expect(unseal(kek, sealed, "signing-key:org_b:k1")).rejects.toThrow(/does not open/);
-    await expect(unseal(other, sealed, "signing-key:org_a:k1")).rejects.toThrow(
-      /sealed with key-encryption key/,
-    );
+    await expect(loadKeyring({ RINGFENCE_KEK_FILE: open }, undefined)).rejects.toThrow(/chmod 600/);
   });
 });
 
@@ -87,12 +68,53 @@ describe("startup with stored keys", () => {
       env: { RINGFENCE_KEK: randomKek() },
       dataDir: undefined,
     });
-    await expect(attempt).rejects.toThrow(/is not the one that sealed the stored keys/);
+    await expect(attempt).rejects.toThrow(
+      /RINGFENCE_KEK, fingerprint [0-9a-f]{16}\) is not the one that sealed the stored data keys/,
+    );
   });
 
   it("stores no private key in clear", async () => {
     const { signingKeys } = await import("@ringfence/db");
     const [row] = await plane.server.database.db.select().from(signingKeys);
-    expect(row?.sealedPrivateKey).toMatch(/^v1\.[0-9a-f]{16}\./);
+    expect(row?.sealedPrivateKey).toMatch(/^v2\.dtk_[0-9a-z]{26}\./);
+  });
+});
+
+describe("control-plane startup", () => {
+  /** Where the server keeps its data: a scratch PostgreSQL database or a PGlite folder. */
+  async function dataHome(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+    if (process.env.RINGFENCE_TEST_BACKEND === "pg") {
+      const scratch = await createScratchDatabase(process.env.RINGFENCE_TEST_PG_URL ?? "");
+      return { env: { DATABASE_URL: scratch.url }, drop: scratch.drop };
+    }
+    const dir = mkdtempSync(join(tmpdir(), "ringfence-startup-"));
+    return { env: { RINGFENCE_DATA_DIR: join(dir, "pgdata") }, drop: async () => {} };
+  }
+
+  async function start(env: Record<string, string>) {
+    const full = { RINGFENCE_LOG: "silent", ...env };
+    const plane = await startServer({ config: loadConfig(full), env: full, jobs: false });
+    await plane.stop();
+  }
+
+  it("refuses a missing or wrong KEK with a message naming the setting, and keeps the data", async () => {
+    const home = await dataHome();
+    try {
+      const kek = randomKek();
+      await start({ ...home.env, RINGFENCE_KEK: kek });
+
+      await expect(start(home.env)).rejects.toThrow(/no key-encryption key is configured/);
+      await expect(start({ ...home.env, RINGFENCE_KEK: randomKek() })).rejects.toThrow(
+        /RINGFENCE_KEK, fingerprint [0-9a-f]{16}\) is not the one that sealed the stored data keys/,
+      );
+      await expect(
+        start({ ...home.env, RINGFENCE_KEK_FILE: kekFile("startup-open", kek, 0o644) }),
+      ).rejects.toThrow(/RINGFENCE_KEK_FILE .* is readable by other users/);
+
+      // The refusals changed nothing: the right key still starts it.
+      await expect(start({ ...home.env, RINGFENCE_KEK: kek })).resolves.toBeUndefined();
+    } finally {
+      await home.drop();
+    }
   });
 });

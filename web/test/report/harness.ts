@@ -115,6 +115,7 @@ export function decisionEvent(n: number, enforcerId = "enf_test"): DecisionEvent
 /** Stores events through the real ingestion verb, as an enforcer's batch would be. */
 export async function ingest(db: Database, organizationId: string, batch: DecisionEvent[]) {
   const enforcerId = batch[0]?.enforcer.id ?? "enf_test";
+  const keyring = await importKek(crypto.getRandomValues(new Uint8Array(32)), db);
   return storeEvents({
     ctx: {
       db,
@@ -122,7 +123,8 @@ export async function ingest(db: Database, organizationId: string, batch: Decisi
       config: loadConfig({ RINGFENCE_LOG: "silent" }),
       enforcer: { id: enforcerId, organizationId, name: "test", kind: "gateway" },
       enforcement: {
-        kek: await importKek(crypto.getRandomValues(new Uint8Array(32))),
+        keyring,
+        kek: keyring,
         notifier: new BundleNotifier(),
         ingestGate: new IngestGate(8, 100_000),
         settings: DEFAULT_ENFORCEMENT_SETTINGS,

@@ -43,8 +43,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   }
 
   // Every test app has the enforcement runtime, as a started control plane does, under a
-  // key-encryption key of its own.
-  const kek = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
+  // key-encryption key of its own unless the test chose one.
+  const kek =
+    env.RINGFENCE_KEK ?? Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
   const enforcement = await prepareEnforcement({
     db: database.db,
     env: { RINGFENCE_KEK: kek },

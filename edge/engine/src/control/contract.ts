@@ -51,6 +51,8 @@ export const registerResponseSchema = z.strictObject({
   name: z.string().min(1),
   kind: z.enum(ENFORCER_KINDS),
   credential: z.string().startsWith(ENFORCER_CREDENTIAL_PREFIX),
+  /** When the credential stops working unless rotated first; null when it does not expire. */
+  credentialExpiresAt: z.iso.datetime().nullable().optional(),
   trustedKeys: z.array(trustedKeySchema).min(1),
 });
 export type RegisterResponse = z.infer<typeof registerResponseSchema>;
@@ -81,9 +83,14 @@ export const eventsResponseSchema = z.strictObject({
 });
 export type EventsReceipt = z.infer<typeof eventsResponseSchema>;
 
-/** Answer to a credential rotation: the new credential, shown this once. */
+/**
+ * Answer to a credential rotation: the new credential, shown this once, when it expires, and
+ * until when the replaced one still works (the overlap window).
+ */
 export const credentialResponseSchema = z.strictObject({
   credential: z.string().startsWith(ENFORCER_CREDENTIAL_PREFIX),
+  expiresAt: z.iso.datetime().nullable().optional(),
+  previousValidUntil: z.iso.datetime().optional(),
 });
 
 /** The proxy-mode CA a gateway receives: certificate and PKCS#8 private key, both PEM. */

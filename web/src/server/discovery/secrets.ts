@@ -1,6 +1,6 @@
+import type { Database } from "@ringfence/db";
 import { z } from "zod";
-import type { KeyEncryptionKey } from "../services/keys/kek.ts";
-import { seal, unseal } from "../services/keys/seal.ts";
+import type { Keyring, SealBinding } from "../services/keys/keyring.ts";
 import { type ServiceAccountKey, serviceAccountKeySchema } from "./gcp/token.ts";
 
 /** What an account's sealed secret holds, by provider. AWS accounts hold none. */
@@ -9,7 +9,8 @@ export type AccountSecret =
   | { provider: "azure"; kind: "federated"; assertion: string }
   | { provider: "gcp"; key: ServiceAccountKey };
 
-const secretSchema = z.discriminatedUnion("provider", [
+// A plain union: two variants share `provider: "azure"`, which a discriminated union refuses.
+const secretSchema = z.union([
   z.object({
     provider: z.literal("azure"),
     kind: z.literal("secret"),
@@ -24,25 +25,30 @@ const secretSchema = z.discriminatedUnion("provider", [
 ]);
 
 /** Binding the row into the associated data means a sealed secret copied elsewhere won't open. */
-const context = (organizationId: string, accountId: string) =>
-  `cloud_account:${organizationId}:${accountId}`;
+const binding = (organizationId: string, accountId: string): SealBinding => ({
+  purpose: "cloud-credentials",
+  organizationId,
+  row: accountId,
+});
 
 /** Seals a customer's cloud secret for storage on its account row. */
 export function sealAccountSecret(
-  kek: KeyEncryptionKey,
+  kek: Keyring,
   ids: { organizationId: string; accountId: string },
   secret: AccountSecret,
+  db: Database,
 ): Promise<string> {
   const bytes = new TextEncoder().encode(JSON.stringify(secret));
-  return seal(kek, bytes, context(ids.organizationId, ids.accountId));
+  return kek.seal(bytes, binding(ids.organizationId, ids.accountId), db);
 }
 
 /** Opens and validates an account's sealed secret. */
 export async function openAccountSecret(
-  kek: KeyEncryptionKey,
+  kek: Keyring,
   ids: { organizationId: string; accountId: string },
   sealed: string,
+  db: Database,
 ): Promise<AccountSecret> {
-  const bytes = await unseal(kek, sealed, context(ids.organizationId, ids.accountId));
+  const bytes = await kek.open(sealed, binding(ids.organizationId, ids.accountId), db);
   return secretSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
 }

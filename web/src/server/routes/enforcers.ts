@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
+  credentialResponseSchema,
   ENFORCER_KINDS,
   REGISTRATION_TOKEN_PREFIX,
   registerRequestSchema,
@@ -50,6 +51,11 @@ const Enforcer = z
     lastSeenAt: Timestamp.nullable(),
     statusMessage: z.string().nullable(),
     credentialStart: z.string(),
+    credentialExpiresAt: Timestamp.nullable(),
+    credentialRotatedAt: Timestamp.nullable(),
+    previousCredentialValidUntil: Timestamp.nullable(),
+    lastUsedAt: Timestamp.nullable(),
+    lastUsedFrom: z.string().nullable(),
     revokedAt: Timestamp.nullable(),
     createdAt: Timestamp,
   })
@@ -164,11 +170,11 @@ const credentialRoute = createRoute({
   method: "post",
   path: "/api/v1/enforcer/credential",
   tags: ["enforcer protocol"],
-  summary: "Replace the calling enforcer's credential; the old one stops working",
+  summary: "Replace the calling enforcer's credential; the old one works until the overlap ends",
   middleware: [requireEnforcer],
   request: { body: emptyBody },
   responses: {
-    200: jsonResponse("New credential", z.object({ credential: z.string() })),
+    200: jsonResponse("New credential", credentialResponseSchema),
     ...enforcerOnly,
   },
 });

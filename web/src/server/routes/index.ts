@@ -13,6 +13,7 @@ import { eventsIngestRoutes } from "./events-ingest.ts";
 import { integrationRoutes } from "./integrations.ts";
 import { inventoryRoutes } from "./inventory.ts";
 import { invitationRoutes } from "./invitations.ts";
+import { keyRoutes } from "./keys.ts";
 import { memberRoutes } from "./members.ts";
 import { mfaRoutes } from "./mfa.ts";
 import { orgRoutes } from "./orgs.ts";
@@ -36,6 +37,7 @@ export const routers: OpenAPIHono<AppEnv>[] = [
   memberRoutes,
   invitationRoutes,
   apiKeyRoutes,
+  keyRoutes,
   auditLogRoutes,
   accountRoutes,
   inventoryRoutes,

@@ -9,6 +9,13 @@ export const apiKeyCases: RouteCase[] = [
   },
   { method: "GET", path: "/api/v1/orgs/{orgId}/api-keys", access: "admin" },
   {
+    method: "POST",
+    path: "/api/v1/orgs/{orgId}/api-keys/{keyId}/rotate",
+    access: "admin",
+    params: (o) => ({ orgId: o.orgId, keyId: o.keyId }),
+    body: () => ({ overlapSeconds: 60 }),
+  },
+  {
     method: "DELETE",
     path: "/api/v1/orgs/{orgId}/api-keys/{keyId}",
     access: "admin",

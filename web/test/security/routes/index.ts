@@ -7,6 +7,7 @@ import { authCases } from "./auth.ts";
 import { discoveryCases } from "./discovery.ts";
 import { enforcementCases } from "./enforcement.ts";
 import { invitationCases } from "./invitations.ts";
+import { keyCases } from "./keys.ts";
 import { memberCases } from "./members.ts";
 import { mfaCases } from "./mfa.ts";
 import { orgCases } from "./orgs.ts";
@@ -23,6 +24,7 @@ export const routeCases: RouteCase[] = [
   ...memberCases,
   ...invitationCases,
   ...apiKeyCases,
+  ...keyCases,
   ...auditLogCases,
   ...discoveryCases,
   ...enforcementCases,

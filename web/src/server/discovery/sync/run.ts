@@ -68,7 +68,7 @@ async function discover(
     });
   }
   const secret = account.sealedSecret
-    ? await openAccountSecret(runtime.kek, ids, account.sealedSecret)
+    ? await openAccountSecret(runtime.kek, ids, account.sealedSecret, runtime.db)
     : undefined;
   if (account.provider === "azure") {
     if (!runtime.azure) throw missing("Azure");

@@ -95,6 +95,7 @@ export async function createAccount({
         ctx.kek,
         { organizationId: ctx.organizationId, accountId: id },
         secret,
+        ctx.db,
       )
     : null;
   const [row] = await ctx.db

@@ -1,18 +1,23 @@
 import { type ApiKeyScope, apiKeys } from "@ringfence/db";
 import { recordAudit } from "../../audit.ts";
 import type { OrgContext, ServiceCall } from "../../context.ts";
-import { randomToken, sha256 } from "../../tokens.ts";
+import { expiryFrom, issueSecret } from "../credentials/lifecycle.ts";
 import { API_KEY_PREFIX, type ApiKeyDto, presentApiKey } from "./present.ts";
 
-/** Mints a key; the secret is in this answer and nowhere else, ever. */
+/** Mints a key, optionally expiring; the secret is in this answer and nowhere else, ever. */
 export async function createApiKey({
   ctx,
   input,
-}: ServiceCall<OrgContext, { name: string; scope: ApiKeyScope }>): Promise<{
+}: ServiceCall<
+  OrgContext,
+  { name: string; scope: ApiKeyScope; expiresInDays?: number | undefined }
+>): Promise<{
   apiKey: ApiKeyDto;
   secret: string;
 }> {
-  const secret = `${API_KEY_PREFIX}${randomToken()}`;
+  const issued = issueSecret(API_KEY_PREFIX);
+  const ttl = input.expiresInDays === undefined ? null : input.expiresInDays * 86_400;
+  const expiresAt = expiryFrom(new Date(), ttl);
   return ctx.db.transaction(async (tx) => {
     const [key] = await tx
       .insert(apiKeys)
@@ -20,8 +25,9 @@ export async function createApiKey({
         organizationId: ctx.organizationId,
         name: input.name,
         scope: input.scope,
-        start: secret.slice(0, 10),
-        keyHash: sha256(secret),
+        start: issued.start,
+        keyHash: issued.hash,
+        expiresAt,
         createdBy: ctx.actor.type === "user" ? ctx.actor.id : null,
       })
       .returning();
@@ -32,8 +38,8 @@ export async function createApiKey({
       action: "api_key.create",
       targetType: "api_key",
       targetId: key.id,
-      details: { name: key.name, scope: key.scope },
+      details: { name: key.name, scope: key.scope, expiresAt: expiresAt?.toISOString() ?? null },
     });
-    return { apiKey: presentApiKey(key), secret };
+    return { apiKey: presentApiKey(key), secret: issued.secret };
   });
 }

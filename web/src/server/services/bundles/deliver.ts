@@ -2,6 +2,8 @@ import { type BundleRow, bundles, type Database, enforcers } from "@ringfence/db
 import { and, asc, desc, eq, gt, isNull } from "@ringfence/db/orm";
 import type { ServiceCall } from "../../context.ts";
 import { AppError } from "../../errors.ts";
+import { hashIsLive } from "../credentials/lifecycle.ts";
+import { ENFORCER_CREDENTIAL_COLUMNS } from "../enforcers/authenticate.ts";
 import type { EnforcerContext } from "../enforcers/runtime.ts";
 
 /** What an enforcer's bundle request gets: a bundle, or word that it holds the right one. */
@@ -47,7 +49,8 @@ export async function awaitBundle({
  * The bundle this enforcer should get next: normally the newest, but if a key handover was
  * published after the version it holds, that handover first, because the newest may be signed
  * by a key it can only trust once the handover has announced it. Also re-checks, on every
- * pass, that the enforcer has not been revoked while its request was parked.
+ * pass, that the enforcer has not been revoked, nor its credential expired or rotated away,
+ * while its request was parked.
  */
 async function bundleFor(
   db: Database,
@@ -62,10 +65,16 @@ async function bundleFor(
         eq(enforcers.organizationId, enforcer.organizationId),
         eq(enforcers.id, enforcer.id),
         isNull(enforcers.revokedAt),
+        enforcer.credentialHash === undefined
+          ? undefined
+          : hashIsLive(ENFORCER_CREDENTIAL_COLUMNS, enforcer.credentialHash, new Date()),
       ),
     );
   if (current === undefined) {
-    throw new AppError("unauthenticated", "The enforcer credential has been revoked.");
+    throw new AppError(
+      "unauthenticated",
+      "The enforcer credential has been revoked, has expired or was rotated away.",
+    );
   }
 
   const held =

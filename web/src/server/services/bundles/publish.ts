@@ -42,7 +42,7 @@ export async function publishResolved({
   { policy: ResolvedPolicy; rollbackOf?: number }
 >): Promise<BundleDto> {
   const row = await ctx.db.transaction(async (tx) => {
-    const signer = await liveSigningKey(tx, ctx.enforcement.kek, ctx.organizationId, {
+    const signer = await liveSigningKey(tx, ctx.enforcement.keyring, ctx.organizationId, {
       lock: true,
     });
     const stored = await signAndStore(tx, ctx, {

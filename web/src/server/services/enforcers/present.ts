@@ -12,6 +12,12 @@ export interface EnforcerDto {
   lastSeenAt: string | null;
   statusMessage: string | null;
   credentialStart: string;
+  credentialExpiresAt: string | null;
+  credentialRotatedAt: string | null;
+  /** Until when the credential replaced by the last rotation still works. */
+  previousCredentialValidUntil: string | null;
+  lastUsedAt: string | null;
+  lastUsedFrom: string | null;
   revokedAt: string | null;
   createdAt: string;
 }
@@ -29,6 +35,11 @@ export function presentEnforcer(row: EnforcerRow, latestVersion: number | null):
     lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
     statusMessage: row.statusMessage,
     credentialStart: row.credentialStart,
+    credentialExpiresAt: row.credentialExpiresAt?.toISOString() ?? null,
+    credentialRotatedAt: row.credentialRotatedAt?.toISOString() ?? null,
+    previousCredentialValidUntil: row.previousCredentialExpiresAt?.toISOString() ?? null,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    lastUsedFrom: row.lastUsedFrom,
     revokedAt: row.revokedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
   };

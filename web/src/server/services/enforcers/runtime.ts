@@ -1,10 +1,13 @@
-import { caCertificates, type Database, signingKeys } from "@ringfence/db";
-import type { ServerConfig } from "../../config.ts";
+import type { Database } from "@ringfence/db";
+import { z } from "zod";
+import { ConfigError, type ServerConfig } from "../../config.ts";
 import type { OrgContext, RequestContext } from "../../context.ts";
 import { BundleNotifier } from "../bundles/notifier.ts";
+import { MAX_OVERLAP_SECONDS } from "../credentials/lifecycle.ts";
 import { IngestGate } from "../ingest/gate.ts";
-import { KekError, type KeyEncryptionKey, loadKeyEncryptionKey } from "../keys/kek.ts";
-import { sealedFingerprint } from "../keys/seal.ts";
+import { loadKeyring } from "../keys/kek.ts";
+import type { Keyring } from "../keys/keyring.ts";
+import { verifyKeyring } from "../keys/verify.ts";
 
 /** Tunables of enforcer delivery and ingestion, with the defaults docs/contract.md states. */
 export interface EnforcementSettings {
@@ -18,11 +21,18 @@ export interface EnforcementSettings {
   maxInFlightEvents: number;
   /** The Retry-After sent with 429, in seconds. */
   retryAfterSeconds: number;
+  /** How long an enforcer credential lives; null for no expiry. */
+  credentialTtlSeconds: number | null;
+  /** How long the replaced credential keeps working after a rotation. */
+  credentialOverlapSeconds: number;
 }
 
 /** What the enforcement services share across requests in one control-plane process. */
 export interface EnforcementRuntime {
-  kek: KeyEncryptionKey;
+  /** The KEK and the data keys it wraps; seals and opens every secret at rest. */
+  keyring: Keyring;
+  /** @deprecated The same keyring under its old name; use `keyring`. */
+  kek: Keyring;
   notifier: BundleNotifier;
   ingestGate: IngestGate;
   settings: EnforcementSettings;
@@ -37,6 +47,11 @@ export interface EnforcerIdentity {
   organizationId: string;
   name: string;
   kind: "gateway" | "worker";
+  /**
+   * SHA-256 of the credential the request came with, so a parked request re-checks that it is
+   * still live; absent for contexts made without a request.
+   */
+  credentialHash?: string;
 }
 
 /** The context of verbs an enforcer calls with its own credential. */
@@ -50,12 +65,47 @@ export const DEFAULT_ENFORCEMENT_SETTINGS: EnforcementSettings = {
   maxInFlightBatches: 8,
   maxInFlightEvents: 8000,
   retryAfterSeconds: 1,
+  credentialTtlSeconds: null,
+  credentialOverlapSeconds: 600,
 };
 
+const credentialEnv = z.object({
+  RINGFENCE_ENFORCER_CREDENTIAL_TTL_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
+  RINGFENCE_ENFORCER_CREDENTIAL_OVERLAP_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_OVERLAP_SECONDS)
+    .optional(),
+});
+
 /**
- * Builds the runtime at startup: loads the key-encryption key (RINGFENCE_KEK or
- * RINGFENCE_KEK_FILE) and proves it opens the keys already stored, so a missing or wrong key
- * stops the process with a clear message instead of failing on the first bundle.
+ * Credential lifetimes from `RINGFENCE_ENFORCER_CREDENTIAL_TTL_DAYS` (unset: no expiry) and
+ * `RINGFENCE_ENFORCER_CREDENTIAL_OVERLAP_SECONDS` (default 600); throws ConfigError naming a bad
+ * setting.
+ */
+export function credentialSettingsFromEnv(
+  env: Record<string, string | undefined>,
+): Partial<EnforcementSettings> {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = credentialEnv.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const ttlDays = parsed.data.RINGFENCE_ENFORCER_CREDENTIAL_TTL_DAYS;
+  const overlap = parsed.data.RINGFENCE_ENFORCER_CREDENTIAL_OVERLAP_SECONDS;
+  return {
+    ...(ttlDays === undefined ? {} : { credentialTtlSeconds: ttlDays * 86_400 }),
+    ...(overlap === undefined ? {} : { credentialOverlapSeconds: overlap }),
+  };
+}
+
+/**
+ * Builds the runtime at startup: loads the keyring (RINGFENCE_KEK or RINGFENCE_KEK_FILE, and
+ * RINGFENCE_KEK_PREVIOUS during a rotation) and proves it opens the keys already stored, so a
+ * missing or wrong key stops the process with a clear message instead of failing on the first
+ * bundle.
  */
 export async function createEnforcementRuntime(options: {
   db: Database;
@@ -63,31 +113,20 @@ export async function createEnforcementRuntime(options: {
   dataDir: string | undefined;
   settings?: Partial<EnforcementSettings>;
 }): Promise<EnforcementRuntime> {
-  const kek = await loadKeyEncryptionKey(options.env, options.dataDir);
-  await assertKekOpensStoredKeys(options.db, kek);
-  const settings = { ...DEFAULT_ENFORCEMENT_SETTINGS, ...options.settings };
+  const keyring = await loadKeyring(options.env, options.dataDir, options.db);
+  await verifyKeyring(options.db, keyring);
+  const settings = {
+    ...DEFAULT_ENFORCEMENT_SETTINGS,
+    ...credentialSettingsFromEnv(options.env),
+    ...options.settings,
+  };
   return {
-    kek,
+    keyring,
+    kek: keyring,
     notifier: new BundleNotifier(),
     ingestGate: new IngestGate(settings.maxInFlightBatches, settings.maxInFlightEvents),
     settings,
   };
-}
-
-async function assertKekOpensStoredKeys(db: Database, kek: KeyEncryptionKey): Promise<void> {
-  const sealed = [
-    ...(await db.select({ value: signingKeys.sealedPrivateKey }).from(signingKeys)),
-    ...(await db.select({ value: caCertificates.sealedPrivateKey }).from(caCertificates)),
-  ];
-  const foreign = sealed
-    .map((row) => sealedFingerprint(row.value))
-    .find((fp) => fp !== kek.fingerprint);
-  if (foreign !== undefined) {
-    throw new KekError(
-      `the configured key-encryption key (fingerprint ${kek.fingerprint}) is not the one that ` +
-        `sealed the stored keys (fingerprint ${foreign}); start with the original RINGFENCE_KEK`,
-    );
-  }
 }
 
 /**

@@ -26,7 +26,9 @@ export async function createIntegration({
         ? input.token
         : undefined;
   const sealedSecret =
-    secret === undefined ? null : await sealSecret(ctx.report.kek, ctx.organizationId, id, secret);
+    secret === undefined
+      ? null
+      : await sealSecret(ctx.report.kek, ctx.organizationId, id, secret, ctx.db);
 
   const row = await ctx.db.transaction(async (tx) => {
     const [created] = await tx

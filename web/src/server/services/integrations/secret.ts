@@ -1,5 +1,5 @@
-import type { KeyEncryptionKey } from "../keys/kek.ts";
-import { seal, unseal } from "../keys/seal.ts";
+import type { Database } from "@ringfence/db";
+import type { Keyring, SealBinding } from "../keys/keyring.ts";
 
 /** A fresh Standard Webhooks secret: `whsec_` and base64 of 32 random bytes. */
 export function newWebhookSecret(): string {
@@ -7,29 +7,31 @@ export function newWebhookSecret(): string {
   return `whsec_${Buffer.from(bytes).toString("base64")}`;
 }
 
-/** The sealing context binds a secret to its organisation and integration row. */
-function contextOf(organizationId: string, integrationId: string): string {
-  return `integration-secret:${organizationId}:${integrationId}`;
+/** The binding ties a secret to its organisation and integration row. */
+function bindingOf(organizationId: string, integrationId: string): SealBinding {
+  return { purpose: "integration-secrets", organizationId, row: integrationId };
 }
 
 /** Seals an integration's secret for storage. */
 export function sealSecret(
-  kek: KeyEncryptionKey,
+  kek: Keyring,
   organizationId: string,
   integrationId: string,
   secret: string,
+  db: Database,
 ): Promise<string> {
-  const bytes = new Uint8Array(new TextEncoder().encode(secret));
-  return seal(kek, bytes, contextOf(organizationId, integrationId));
+  const bytes = new TextEncoder().encode(secret);
+  return kek.seal(bytes, bindingOf(organizationId, integrationId), db);
 }
 
 /** Opens a sealed secret; throws UnsealError when it belongs to another row or key. */
 export async function openSecret(
-  kek: KeyEncryptionKey,
+  kek: Keyring,
   organizationId: string,
   integrationId: string,
   sealed: string,
+  db: Database,
 ): Promise<string> {
-  const bytes = await unseal(kek, sealed, contextOf(organizationId, integrationId));
+  const bytes = await kek.open(sealed, bindingOf(organizationId, integrationId), db);
   return new TextDecoder().decode(bytes);
 }

@@ -9,8 +9,7 @@ import {
 } from "@ringfence/db";
 import { and, eq, isNull } from "@ringfence/db/orm";
 import { toBase64 } from "@ringfence/engine/bundle";
-import type { KeyEncryptionKey } from "./kek.ts";
-import { seal, unseal } from "./seal.ts";
+import type { Keyring, SealBinding } from "./keyring.ts";
 
 const EC_KEY = { name: "ECDSA", namedCurve: "P-256" } as const;
 const SIGNING = { name: "ECDSA", hash: "SHA-256" } as const;
@@ -24,8 +23,8 @@ export interface CaPemPair {
   keyPem: string;
 }
 
-function sealContext(organizationId: string, rowId: string): string {
-  return `ca-key:${organizationId}:${rowId}`;
+function sealBinding(organizationId: string, rowId: string): SealBinding {
+  return { purpose: "ca", organizationId, row: rowId };
 }
 
 /**
@@ -34,7 +33,7 @@ function sealContext(organizationId: string, rowId: string): string {
  */
 export async function liveCaCertificate(
   tx: Database,
-  kek: KeyEncryptionKey,
+  kek: Keyring,
   organizationId: string,
 ): Promise<CaCertificateRow> {
   const existing = await selectLive(tx, organizationId);
@@ -50,12 +49,17 @@ export async function liveCaCertificate(
 }
 
 /** Opens the CA's private key as PEM, for delivery to the organisation's gateways. */
-export async function openCa(kek: KeyEncryptionKey, row: CaCertificateRow): Promise<CaPemPair> {
-  const pkcs8 = await unseal(kek, row.sealedPrivateKey, sealContext(row.organizationId, row.id));
+export async function openCa(
+  kek: Keyring,
+  row: CaCertificateRow,
+  db?: Database,
+): Promise<CaPemPair> {
+  const binding = sealBinding(row.organizationId, row.id);
+  const pkcs8 = await kek.open(row.sealedPrivateKey, binding, db);
   return { certPem: row.certificatePem, keyPem: toPem(pkcs8) };
 }
 
-async function insertCa(tx: Database, kek: KeyEncryptionKey, organizationId: string) {
+async function insertCa(tx: Database, kek: Keyring, organizationId: string) {
   x509.cryptoProvider.set(crypto);
   const keys = (await crypto.subtle.generateKey(EC_KEY, true, ["sign", "verify"])) as CryptoKeyPair;
   const notAfter = new Date(Date.now() + CA_LIFETIME_DAYS * DAY_MS);
@@ -84,7 +88,7 @@ async function insertCa(tx: Database, kek: KeyEncryptionKey, organizationId: str
       id,
       organizationId,
       certificatePem: certificate.toString("pem"),
-      sealedPrivateKey: await seal(kek, pkcs8, sealContext(organizationId, id)),
+      sealedPrivateKey: await kek.seal(pkcs8, sealBinding(organizationId, id), tx),
       notAfter,
     })
     .onConflictDoNothing();

@@ -11,7 +11,7 @@ export async function getCaCertificate({
   notAfter: string;
 }> {
   const row = await ctx.db.transaction((tx) =>
-    liveCaCertificate(tx, ctx.enforcement.kek, ctx.organizationId),
+    liveCaCertificate(tx, ctx.enforcement.keyring, ctx.organizationId),
   );
   return { certificatePem: row.certificatePem, notAfter: row.notAfter.toISOString() };
 }
@@ -27,7 +27,7 @@ export async function getCaForGateway({
     throw new AppError("forbidden", "Only gateways receive the proxy-mode CA key.");
   }
   const row = await ctx.db.transaction((tx) =>
-    liveCaCertificate(tx, ctx.enforcement.kek, ctx.enforcer.organizationId),
+    liveCaCertificate(tx, ctx.enforcement.keyring, ctx.enforcer.organizationId),
   );
-  return openCa(ctx.enforcement.kek, row);
+  return openCa(ctx.enforcement.keyring, row);
 }

@@ -1,75 +1,104 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
-import { fromBase64, sha256Hex } from "@ringfence/engine/bundle";
+import type { Database } from "@ringfence/db";
+import { fromBase64 } from "@ringfence/engine/bundle";
+import { Keyring } from "./keyring.ts";
+import { localKeyWrapper } from "./kms.ts";
 
 /** Why the key-encryption key could not be loaded; the message says what to fix. */
 export class KekError extends Error {
   override readonly name = "KekError";
 }
 
-/** The key that seals every private key at rest, with a fingerprint that names it safely. */
-export interface KeyEncryptionKey {
-  key: CryptoKey;
-  /** First 16 hex digits of a domain-separated SHA-256 of the key: identifies, never reveals. */
-  fingerprint: string;
-}
+/** @deprecated The KEK is now reached through the keyring it heads; use `Keyring`. */
+export type KeyEncryptionKey = Keyring;
 
 const HOW_TO =
   "set RINGFENCE_KEK to base64 of 32 random bytes (e.g. `openssl rand -base64 32`) or " +
   "RINGFENCE_KEK_FILE to a file holding it, outside the data directory";
 
 /**
- * Loads the key-encryption key from `RINGFENCE_KEK` (base64 of 32 bytes) or `RINGFENCE_KEK_FILE`
- * (a file holding the same, readable by its owner only, outside the data directory so a copy of
- * the data never carries the key that opens it). Throws a KekError naming the problem.
+ * Loads the keyring's KEKs from configuration: the current one from `RINGFENCE_KEK` or
+ * `RINGFENCE_KEK_FILE` (required), and during a KEK rotation the old one from
+ * `RINGFENCE_KEK_PREVIOUS` or `RINGFENCE_KEK_PREVIOUS_FILE`. `RINGFENCE_KMS` chooses what wraps
+ * data keys; only `local` (the KEK itself) ships. Files must be readable by their owner only
+ * and lie outside the data directory, so a copy of the data never carries the key that opens
+ * it. Throws a KekError naming the setting at fault.
  */
-export async function loadKeyEncryptionKey(
+export async function loadKeyring(
   env: Record<string, string | undefined>,
   dataDir: string | undefined,
-): Promise<KeyEncryptionKey> {
-  const inline = env.RINGFENCE_KEK || undefined;
-  const file = env.RINGFENCE_KEK_FILE || undefined;
-  if (inline !== undefined && file !== undefined) {
-    throw new KekError("both RINGFENCE_KEK and RINGFENCE_KEK_FILE are set; set only one");
+  db?: Database,
+): Promise<Keyring> {
+  const kms = env.RINGFENCE_KMS || "local";
+  if (kms !== "local") {
+    throw new KekError(
+      `RINGFENCE_KMS=${kms} is not available: only \`local\` ships (see docs/identity.md, ` +
+        '"Using a KMS")',
+    );
   }
-  if (inline === undefined && file === undefined) {
+  const current = readKey(env, "RINGFENCE_KEK", dataDir);
+  if (current === undefined) {
     throw new KekError(`no key-encryption key is configured: ${HOW_TO}`);
   }
+  const previous = readKey(env, "RINGFENCE_KEK_PREVIOUS", dataDir);
+  const wrappers = [await localKeyWrapper(current)];
+  if (previous !== undefined) {
+    const old = await localKeyWrapper(previous);
+    if (old.id === wrappers[0]?.id) {
+      throw new KekError("RINGFENCE_KEK_PREVIOUS is the same key as RINGFENCE_KEK; unset it");
+    }
+    wrappers.push(old);
+  }
+  return new Keyring(wrappers, db);
+}
 
-  const text = inline ?? readKekFile(file ?? "", dataDir);
-  const source = inline === undefined ? "RINGFENCE_KEK_FILE" : "RINGFENCE_KEK";
+/** A keyring with one local KEK of the given bytes, for tests and tools. */
+export async function importKek(bytes: Uint8Array<ArrayBuffer>, db?: Database): Promise<Keyring> {
+  return new Keyring([await localKeyWrapper(bytes)], db);
+}
+
+/** The 32 key bytes of `<name>` or `<name>_FILE`, or undefined when neither is set. */
+function readKey(
+  env: Record<string, string | undefined>,
+  name: string,
+  dataDir: string | undefined,
+): Uint8Array<ArrayBuffer> | undefined {
+  const inline = env[name] || undefined;
+  const file = env[`${name}_FILE`] || undefined;
+  if (inline !== undefined && file !== undefined) {
+    throw new KekError(`both ${name} and ${name}_FILE are set; set only one`);
+  }
+  if (inline === undefined && file === undefined) {
+    return undefined;
+  }
+
+  const source = inline === undefined ? `${name}_FILE` : name;
+  const text = inline ?? readKekFile(source, file ?? "", dataDir);
   const bytes = fromBase64(text.trim());
   if (bytes === undefined || bytes.length !== 32) {
     throw new KekError(`${source} must hold base64 of exactly 32 bytes: ${HOW_TO}`);
   }
-  return importKek(bytes);
+  return bytes;
 }
 
-/** Imports raw key bytes; exported for tests and for a KMS-backed loader to reuse. */
-export async function importKek(bytes: Uint8Array<ArrayBuffer>): Promise<KeyEncryptionKey> {
-  const label = new TextEncoder().encode("ringfence-kek-fingerprint:");
-  const fingerprint = (await sha256Hex(new Uint8Array([...label, ...bytes]))).slice(0, 16);
-  const key = await crypto.subtle.importKey("raw", bytes, "AES-GCM", false, ["encrypt", "decrypt"]);
-  return { key, fingerprint };
-}
-
-function readKekFile(path: string, dataDir: string | undefined): string {
+function readKekFile(setting: string, path: string, dataDir: string | undefined): string {
   const absolute = resolve(path);
   let real: string;
   try {
     real = realpathSync(absolute);
   } catch (cause) {
-    throw new KekError(`RINGFENCE_KEK_FILE ${absolute} cannot be read`, { cause });
+    throw new KekError(`${setting} ${absolute} cannot be read`, { cause });
   }
   if (dataDir !== undefined && isInside(real, resolve(dataDir))) {
     throw new KekError(
-      `RINGFENCE_KEK_FILE ${absolute} is inside the data directory; keep it elsewhere so ` +
+      `${setting} ${absolute} is inside the data directory; keep it elsewhere so ` +
         "a copy of the data never carries its key",
     );
   }
   if ((statSync(real).mode & 0o077) !== 0) {
     throw new KekError(
-      `RINGFENCE_KEK_FILE ${absolute} is readable by other users; run \`chmod 600\` on it`,
+      `${setting} ${absolute} is readable by other users; run \`chmod 600\` on it`,
     );
   }
   return readFileSync(real, "utf8");

@@ -21,15 +21,17 @@ export async function rotateSigningKey({
   handover: BundleDto | null;
 }> {
   const result = await ctx.db.transaction(async (tx) => {
-    const old = await liveSigningKey(tx, ctx.enforcement.kek, ctx.organizationId, { lock: true });
+    const old = await liveSigningKey(tx, ctx.enforcement.keyring, ctx.organizationId, {
+      lock: true,
+    });
     const current = await latestBundle(tx, ctx.organizationId);
     if (current === undefined) {
       await refuseIfEnforcersWait(tx, ctx.organizationId);
     }
 
     await retire(tx, ctx.organizationId, old.row.id);
-    await insertSigningKey(tx, ctx.enforcement.kek, ctx.organizationId);
-    const next = await liveSigningKey(tx, ctx.enforcement.kek, ctx.organizationId);
+    await insertSigningKey(tx, ctx.enforcement.keyring, ctx.organizationId);
+    const next = await liveSigningKey(tx, ctx.enforcement.keyring, ctx.organizationId);
     const handover =
       current === undefined
         ? null

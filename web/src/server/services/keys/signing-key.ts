@@ -7,8 +7,7 @@ import {
   type TrustedKey,
   toBase64,
 } from "@ringfence/engine/bundle";
-import type { KeyEncryptionKey } from "./kek.ts";
-import { seal, unseal } from "./seal.ts";
+import type { Keyring, SealBinding } from "./keyring.ts";
 
 /** A signing key ready to sign, with the row it came from. */
 export interface LiveSigningKey {
@@ -19,8 +18,8 @@ export interface LiveSigningKey {
 /** Retired keys named in each bundle's `retire` list, so enforcers drop them too. */
 const RETIRE_LIST_LENGTH = 8;
 
-function sealContext(organizationId: string, keyId: string): string {
-  return `signing-key:${organizationId}:${keyId}`;
+function sealBinding(organizationId: string, keyId: string): SealBinding {
+  return { purpose: "bundle-signing", organizationId, row: keyId };
 }
 
 /**
@@ -30,13 +29,13 @@ function sealContext(organizationId: string, keyId: string): string {
  */
 export async function liveSigningKey(
   tx: Database,
-  kek: KeyEncryptionKey,
+  kek: Keyring,
   organizationId: string,
   options: { lock?: boolean } = {},
 ): Promise<LiveSigningKey> {
   const existing = await selectLive(tx, organizationId, options.lock ?? false);
   if (existing !== undefined) {
-    return { row: existing, privateKey: await openSigningKey(kek, existing) };
+    return { row: existing, privateKey: await openSigningKey(kek, existing, tx) };
   }
 
   // Two first uses may race; the partial unique index lets one insert win, the other re-reads.
@@ -45,18 +44,18 @@ export async function liveSigningKey(
   if (created === undefined) {
     throw new Error(`no live signing key for ${organizationId} after creating one`);
   }
-  return { row: created, privateKey: await openSigningKey(kek, created) };
+  return { row: created, privateKey: await openSigningKey(kek, created, tx) };
 }
 
 /** Generates, seals and inserts a new live key; does nothing when one is already live. */
 export async function insertSigningKey(
   tx: Database,
-  kek: KeyEncryptionKey,
+  kek: Keyring,
   organizationId: string,
 ): Promise<void> {
   const pair = await generateSigningKeyPair();
   const pkcs8 = fromBase64(pair.privateKeyPkcs8) ?? new Uint8Array();
-  const sealed = await seal(kek, pkcs8, sealContext(organizationId, pair.keyId));
+  const sealed = await kek.seal(pkcs8, sealBinding(organizationId, pair.keyId), tx);
   await tx
     .insert(signingKeys)
     .values({
@@ -70,10 +69,12 @@ export async function insertSigningKey(
 
 /** Opens a stored key for signing; throws UnsealError under the wrong key-encryption key. */
 export async function openSigningKey(
-  kek: KeyEncryptionKey,
+  kek: Keyring,
   row: SigningKeyRow,
+  db?: Database,
 ): Promise<CryptoKey> {
-  const pkcs8 = await unseal(kek, row.sealedPrivateKey, sealContext(row.organizationId, row.keyId));
+  const binding = sealBinding(row.organizationId, row.keyId);
+  const pkcs8 = await kek.open(row.sealedPrivateKey, binding, db);
   return importSigningKey(toBase64(pkcs8));
 }
 

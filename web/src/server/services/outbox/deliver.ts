@@ -43,6 +43,7 @@ export interface DeliveryRound {
  * address only.
  */
 async function send(
+  db: Database,
   integration: IntegrationRow,
   batch: Batch,
   runtime: ReportRuntime,
@@ -57,6 +58,7 @@ async function send(
     integration.organizationId,
     integration.id,
     integration.sealedSecret,
+    db,
   );
   return integration.kind === "webhook"
     ? sendWebhook(integration, target, secret, batch)
@@ -65,12 +67,13 @@ async function send(
 
 /** Sends, turning a guard refusal or a transport exception into a failed result. */
 async function attempt(
+  db: Database,
   integration: IntegrationRow,
   batch: Batch,
   runtime: ReportRuntime,
 ): Promise<SendResult & { outcome: "sent" | "blocked" | "error" }> {
   try {
-    return { outcome: "sent" as const, ...(await send(integration, batch, runtime)) };
+    return { outcome: "sent" as const, ...(await send(db, integration, batch, runtime)) };
   } catch (error) {
     const blocked = error instanceof TargetRefusedError;
     const message = error instanceof Error ? error.message : String(error);
@@ -102,7 +105,7 @@ export async function deliverIntegration(
   const events: OcsfEvent[] = toSend.flatMap((d) => items.get(d.id) ?? []);
   const batch = { events, deliveryIds: toSend.map((d) => d.id) };
   const started = performance.now();
-  const result = await attempt(integration, batch, runtime);
+  const result = await attempt(db, integration, batch, runtime);
   const durationMs = performance.now() - started;
   if (result.ok) {
     await markDelivered(db, batch.deliveryIds);

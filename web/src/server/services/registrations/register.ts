@@ -8,8 +8,9 @@ import {
 import { recordAudit } from "../../audit.ts";
 import type { RequestContext, ServiceCall } from "../../context.ts";
 import { AppError } from "../../errors.ts";
-import { randomToken, sha256 } from "../../tokens.ts";
+import { sha256 } from "../../tokens.ts";
 import { latestBundle } from "../bundles/store.ts";
+import { expiryFrom, issueSecret } from "../credentials/lifecycle.ts";
 import type { WithEnforcement } from "../enforcers/runtime.ts";
 import { liveSigningKey, trustedKeyOf } from "../keys/signing-key.ts";
 
@@ -28,8 +29,9 @@ export async function registerEnforcer({
   return ctx.db.transaction(async (tx) => {
     const registration = await claim(tx, input.token);
     const organizationId = registration.organizationId;
-    const key = await liveSigningKey(tx, ctx.enforcement.kek, organizationId);
-    const credential = `${ENFORCER_CREDENTIAL_PREFIX}${randomToken()}`;
+    const key = await liveSigningKey(tx, ctx.enforcement.keyring, organizationId);
+    const issued = issueSecret(ENFORCER_CREDENTIAL_PREFIX);
+    const expiresAt = expiryFrom(new Date(), ctx.enforcement.settings.credentialTtlSeconds);
 
     const [enforcer] = await tx
       .insert(enforcers)
@@ -37,8 +39,9 @@ export async function registerEnforcer({
         organizationId,
         name: registration.name,
         kind: input.kind,
-        credentialHash: sha256(credential),
-        credentialStart: credential.slice(0, 10),
+        credentialHash: issued.hash,
+        credentialStart: issued.start,
+        credentialExpiresAt: expiresAt,
         softwareVersion: input.softwareVersion ?? null,
         baselineVersion: (await latestBundle(tx, organizationId))?.version ?? 0,
       })
@@ -55,7 +58,13 @@ export async function registerEnforcer({
         action: "enforcer.register",
         targetType: "enforcer",
         targetId: enforcer.id,
-        details: { name: enforcer.name, kind: enforcer.kind, registrationId: registration.id },
+        details: {
+          name: enforcer.name,
+          kind: enforcer.kind,
+          registrationId: registration.id,
+          credentialStart: issued.start,
+          credentialExpiresAt: expiresAt?.toISOString() ?? null,
+        },
       },
     );
 
@@ -64,7 +73,8 @@ export async function registerEnforcer({
       organizationId,
       name: enforcer.name,
       kind: enforcer.kind,
-      credential,
+      credential: issued.secret,
+      credentialExpiresAt: expiresAt?.toISOString() ?? null,
       trustedKeys: [trustedKeyOf(key.row)],
     };
   });
