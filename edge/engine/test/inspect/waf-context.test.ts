@@ -57,6 +57,24 @@ describe("SQL function names in prose", () => {
   );
 });
 
+describe("SQL select-list tails after a break-out", () => {
+  it.each([
+    'var=1234 AS "foobar" FROM tablevar2',
+    "` AS `edit_user_id` from",
+    "pay=%60+REGEXP%20",
+    "id=function(foo)::double%20precision",
+  ])("reads %s as SQL", (body) => {
+    expect(ids("POST", "/post", [FORM_TYPE], body)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^sqli-/)]),
+    );
+  });
+
+  it("leaves 'as … from' in a sentence alone", () => {
+    const text = "10 as usual from now on, known as Bob from Texas";
+    expect(ids("POST", "/post", [FORM_TYPE], `note=${encodeURIComponent(text)}`)).toEqual([]);
+  });
+});
+
 describe("protocol checks that read context", () => {
   it("reads a balanced LDAP filter as a search and an unbalanced close as injection", () => {
     const search = "(&(objectCategory=computer)(userAccountControl:1.2.840.113556.1.4.803:=8192))";

@@ -270,10 +270,25 @@ function breakoutTail(tokens: SqlToken[], quoted: boolean): number {
     return 0;
   if (
     second?.kind === "word" &&
-    ["order", "group", "having", "limit", "procedure", "into"].includes(second.text)
+    ["order", "group", "having", "limit", "procedure", "into", "regexp", "rlike"].includes(
+      second.text,
+    )
   )
     return 0;
   return -1;
+}
+
+/*
+ * The tail of a select list after a break-out: a value, an alias, FROM ("1234 AS \"x\" FROM t",
+ * "` AS `user_id` from"). Prose says "10 as usual from now on", so an unquoted start needs a
+ * quoted alias; after a quote break-out any identifier will do.
+ */
+function aliasFrom(tokens: SqlToken[], quoted: boolean): number {
+  const [first, as, alias, from] = tokens;
+  if (as?.text !== "as" || from?.text !== "from") return -1;
+  if (quoted && first?.kind === "str" && (alias?.kind === "word" || alias?.kind === "str"))
+    return 0;
+  return first?.kind === "num" && alias?.kind === "str" ? 0 : -1;
 }
 
 type Check = (tokens: SqlToken[], breakout: boolean, quoted: boolean) => number;
@@ -285,6 +300,7 @@ const PL1_CHECKS: Check[] = [
   (t, b) => tautology(t, b),
   (t, b) => functionCall(t, b),
   (t, _b, q) => breakoutTail(t, q),
+  (t, _b, q) => aliasFrom(t, q),
   (t) => t.findIndex((x) => (x.kind === "word" || x.kind === "var") && SYSTEM_OBJECTS.test(x.text)),
   (t) =>
     t.findIndex(
@@ -351,7 +367,7 @@ function sqlFunctionCall(value: string): string | undefined {
   return undefined;
 }
 const SQL_DIALECT =
-  /::\s*(?:int|integer|bigint|smallint|bool|boolean|text|varchar|char|json|jsonb|regclass|oid|numeric|float|real|date|bytea|xml)\b|\b(?:alter|create|drop|truncate|rename)\s+(?:table|database|schema|function|procedure|trigger|view|user|index)\b|\bdeclare\s*(?:\/\*.*?\*\/)?\s*@|\bexec(?:ute)?\s*\(?\s*@|\bexec(?:ute)?\s+(?:master|xp_|sp_)|\bprocedure\s+analyse\b|\binsert\s+into\b|\bdelete\s+from\b|\bupdate\s+\w+\s+set\b|\bload\s+data\b|\bwaitfor\s+(?:delay|time)\b|^(?:4294967296|4294967295|2147483648|2\.2250738585072011e-308|18446744073709551615|9223372036854775808)$/i;
+  /::\s*(?:int|integer|bigint|smallint|bool|boolean|text|varchar|char|json|jsonb|regclass|oid|numeric|float|real|date|bytea|xml|double\s+precision|timestamp|interval|uuid|inet|money)\b|\b(?:alter|create|drop|truncate|rename)\s+(?:table|database|schema|function|procedure|trigger|view|user|index)\b|\bdeclare\s*(?:\/\*.*?\*\/)?\s*@|\bexec(?:ute)?\s*\(?\s*@|\bexec(?:ute)?\s+(?:master|xp_|sp_)|\bprocedure\s+analyse\b|\binsert\s+into\b|\bdelete\s+from\b|\bupdate\s+\w+\s+set\b|\bload\s+data\b|\bwaitfor\s+(?:delay|time)\b|^(?:4294967296|4294967295|2147483648|2\.2250738585072011e-308|18446744073709551615|9223372036854775808)$/i;
 const NOSQL_OPERATOR =
   /(?:^|[[{"'\s])\$(?:ne|eq|gt|gte|lt|lte|in|nin|not|nor|or|and|where|regex|exists|elemmatch|text|expr|type|size|all|mod|jsonschema|function|accumulator|lookup|search)\b/i;
 
