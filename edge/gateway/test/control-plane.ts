@@ -18,6 +18,8 @@ export type TestControlPlane = {
   batches: DecisionEvent[][];
   /** Body sizes of event uploads refused with 413. */
   oversized: number[];
+  /** Bodies of registration requests, one per enforcer process that registered. */
+  registrations: string[];
   statuses: unknown[];
   close(): Promise<void>;
 };
@@ -30,6 +32,7 @@ export async function startControlPlane(): Promise<TestControlPlane> {
   const waiters = new Set<() => void>();
   const batches: DecisionEvent[][] = [];
   const oversized: number[] = [];
+  const registrations: string[] = [];
   const statuses: unknown[] = [];
 
   const server = http.createServer(async (req, res) => {
@@ -46,6 +49,7 @@ export async function startControlPlane(): Promise<TestControlPlane> {
     };
     if (down) return json(503, { error: { code: "unavailable" } });
     if (url.pathname === "/api/v1/enforcers/register") {
+      registrations.push(body);
       return json(200, {
         enforcerId: "gw-1",
         organizationId: "org-1",
@@ -133,6 +137,7 @@ export async function startControlPlane(): Promise<TestControlPlane> {
     },
     batches,
     oversized,
+    registrations,
     statuses,
     close: async () => {
       release();
