@@ -4,15 +4,15 @@ import { evaluateCrs } from "./crs-eval.ts";
 
 /*
  * Detection meets the bar (>= 95% of level-1 attacks); the floor below holds it. Known gap:
- * benign cases flagged are above the 5% bar (7.2% today, the ceiling below is a ratchet that
+ * benign cases flagged are above the 5% bar (7.0% today, the ceiling below is a ratchet that
  * may only fall). Most of what remains are "benign" cases that are attacks for another CRS rule
  * id (SQL with sleep(), `tar … /etc`, metadata addresses in IPv6 spellings, which our design
  * blocks in every spelling) or framing our gateway refuses by design (CL with TE, HTTP/2
  * request lines on an HTTP/1.1 wire); docs/engine/crs-map.md lists them. What would remove the
  * gap: a per-rule scope for the benign set, or relaxing those design decisions.
  */
-const DETECTION_FLOOR = 0.95;
-const FALSE_POSITIVE_CEILING = 0.073;
+const DETECTION_FLOOR = 0.96;
+const FALSE_POSITIVE_CEILING = 0.071;
 
 describe("CRS regression corpus at paranoia level 1", () => {
   const { cases, errors } = loadCrsCases();

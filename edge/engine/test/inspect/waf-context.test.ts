@@ -75,6 +75,24 @@ describe("SQL select-list tails after a break-out", () => {
   });
 });
 
+describe("template expressions", () => {
+  it.each(["{{username}}", "<%=title%>", "<%= title -%>", "#{name}"])(
+    "lets the bare variable %s through",
+    (value) => {
+      expect(ids("GET", `/get?x=${encodeURIComponent(value)}`)).toEqual([]);
+    },
+  );
+
+  it.each(["{{7*7}}", "<%=7*7%>", "<% system('id') %>", "#{runtime.exec('id')}"])(
+    "flags the computing expression %s",
+    (value) => {
+      expect(ids("GET", `/get?x=${encodeURIComponent(value)}`)).toContain(
+        "ssti-template-expression",
+      );
+    },
+  );
+});
+
 describe("protocol checks that read context", () => {
   it("reads a balanced LDAP filter as a search and an unbalanced close as injection", () => {
     const search = "(&(objectCategory=computer)(userAccountControl:1.2.840.113556.1.4.803:=8192))";

@@ -1,7 +1,11 @@
 import { ARGS, ARGS_HEADERS, patternRule, type WafRule } from "./rule.ts";
 
+/*
+ * Template expressions that compute or reach objects. A bare variable ({{username}},
+ * <%= title %>, #{name}) is what mail and CMS templates carry on purpose, so it does not count.
+ */
 const TEMPLATE =
-  /\{\{.*?(?:[-+*/%|.()[\]]|\b(?:config|self|request|cycler|joiner|namespace|lipsum|range|settings)\b).*?\}\}|\{%.*?%\}|\$\{\s*\d+\s*[-+*/]\s*\d+\s*\}|#\{\s*\d+\s*[-+*/]\s*\d+\s*\}|\*\{[^}]*(?:T\s*\(|\.)[^}]*\}|<%=?.*?%>|__(?:class|mro|subclasses|globals|builtins|init|import)__|\[\s*["']__\w+__["']\s*\]|\$\{\s*T\s*\(|@\{[^}]*\(\)|#set\s*\(\s*\$|\$\w+\.getClass\(\)|\{php\}|\{\s*system\s*\(/i;
+  /\{\{.*?(?:[-+*/%|.()[\]]|\b(?:config|self|request|cycler|joiner|namespace|lipsum|range|settings)\b).*?\}\}|\{%.*?%\}|\$\{\s*\d+\s*[-+*/]\s*\d+\s*\}|#\{\s*\d+\s*[-+*/]\s*\d+\s*\}|#\{[^}]*[.(][^}]*\}|\*\{[^}]*(?:T\s*\(|\.)[^}]*\}|<%(?![=-]?\s*\w+\s*-?%>).*?%>|__(?:class|mro|subclasses|globals|builtins|init|import)__|\[\s*["']__\w+__["']\s*\]|\$\{\s*T\s*\(|@\{[^}]*\(\)|#set\s*\(\s*\$|\$\w+\.getClass\(\)|\{php\}|\{\s*system\s*\(/i;
 const PROTOTYPE =
   /__proto__|\bconstructor\s*(?:\.|\[\s*["']?)\s*prototype\b|\[\s*["']?(?:__proto__|prototype)["']?\s*\]/i;
 const NODE =
