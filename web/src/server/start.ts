@@ -17,12 +17,8 @@ import {
 } from "./services/integrations/runtime.ts";
 import { reencryptPending } from "./services/keys/jobs.ts";
 import { recompileIfMembershipChanged } from "./services/publish/recompile.ts";
-import {
-  prepareSso,
-  ssoEgressAllowFromEnv,
-  systemTxtResolver,
-} from "./services/sso/runtime.ts";
 import { applyRetention, retentionDaysFromEnv } from "./services/retention/apply.ts";
+import { prepareSso, ssoEgressAllowFromEnv, systemTxtResolver } from "./services/sso/runtime.ts";
 
 /** A started control plane: the HTTP app, its database and its background jobs. */
 export interface ControlPlane {
