@@ -19,17 +19,33 @@ const PROFILES = [
   },
 ];
 
-/** Loopback clients get full inspection (WAF, IPS, DLP both ways); everything else is denied. */
+/** The Host of requests a forwarding-mode rule admits without inspection. */
+export const UNINSPECTED_HOST = "direct.example.test";
+
+/**
+ * Loopback clients get full inspection (WAF, IPS, DLP both ways), except on UNINSPECTED_HOST,
+ * whose forwarding-mode rule shows what the worker costs without the inspection engine;
+ * everything else is denied.
+ */
 export function storefrontPolicy() {
   return resolvePolicy(
     {
       schemaVersion: 1,
-      objects: [{ id: "bench-clients", kind: "static", addresses: ["127.0.0.0/8", "::1/128"] }],
+      objects: [
+        { id: "bench-clients", kind: "static", addresses: ["127.0.0.0/8", "::1/128"] },
+        { id: "direct", kind: "fqdn", fqdns: [UNINSPECTED_HOST] },
+      ],
       ruleSets: [
         {
           id: "edge",
           defaultAction: "deny",
           rules: [
+            {
+              id: "bench-direct",
+              sources: ["bench-clients"],
+              destinations: ["direct"],
+              action: "allow",
+            },
             {
               id: "bench-inspected",
               sources: ["bench-clients"],

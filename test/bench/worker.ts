@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { resolvePolicy } from "@ringfence/engine/policy";
 import { main as writeDevVars } from "../../edge/worker/scripts/dev-vars.ts";
 import { startControlPlane } from "../../edge/worker/test/node/servers.ts";
-import { largePolicy, storefrontPolicy } from "./worker-fixtures.ts";
+import { largePolicy, storefrontPolicy, UNINSPECTED_HOST } from "./worker-fixtures.ts";
 import { cpuMs, type DevServer, rssMiB, startWranglerDev, workerdPids } from "./worker-harness.ts";
 
 const ROUNDS = 7;
@@ -28,6 +28,8 @@ interface Shape {
   method: string;
   path: string;
   body?: string;
+  /** The Host sent; app.example.test (inspected) when absent. */
+  host?: string;
   /** What the edge worker must answer; a different status means the run measured the wrong path. */
   expect: number;
 }
@@ -45,6 +47,13 @@ function json(bytes: number): string {
 
 const SHAPES: Shape[] = [
   { name: "GET", method: "GET", path: "/orders?id=7", expect: 200 },
+  {
+    name: "GET uninspected",
+    method: "GET",
+    path: "/orders?id=7",
+    host: UNINSPECTED_HOST,
+    expect: 200,
+  },
   { name: "JSON 1 KB", method: "POST", path: "/orders", body: json(1024), expect: 200 },
   { name: "JSON 100 KB", method: "POST", path: "/orders", body: json(100 * 1024), expect: 200 },
   {
@@ -82,7 +91,7 @@ function once(base: string, shape: Shape): Promise<{ status: number; body: strin
         method: shape.method,
         agent,
         timeout: 10_000,
-        headers: { host: "app.example.test", "content-type": "application/json" },
+        headers: { host: shape.host ?? "app.example.test", "content-type": "application/json" },
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -167,15 +176,29 @@ try {
   ]);
   servers.push(reference);
 
+  // `--only "GET,JSON 1 KB"` measures those rows and skips the memory phase (for development).
+  const only = process.argv.indexOf("--only");
+  const names = only === -1 ? undefined : (process.argv[only + 1] ?? "").split(",");
   const cpu = [];
-  for (const shape of SHAPES) {
+  for (const shape of SHAPES.filter((s) => names === undefined || names.includes(s.name))) {
     const row = await cpuPerRequest(edge, reference, shape);
     console.log(
-      `${row.shape.padEnd(14)} status ${row.status}  median ${row.medianMs.toFixed(3)} ms`,
+      `${row.shape.padEnd(16)} status ${row.status}  median ${row.medianMs.toFixed(3)} ms`,
     );
     cpu.push(row);
   }
 
+  if (names === undefined) await bundlePhase(edge, admin, cpu);
+  else console.log("partial run (--only): memory not measured, nothing written");
+} finally {
+  await Promise.all(servers.map((server) => server.stop()));
+  origin.server.close();
+  control.server.close();
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+/** Measures the 100k-asset bundle's memory and writes the report with the CPU rows. */
+async function bundlePhase(edge: DevServer, admin: string, cpu: unknown[]): Promise<void> {
   const memory = await bundleMemory(edge, admin);
   console.log(
     `100k-asset bundle: +${memory.deltaMiB.toFixed(1)} MiB RSS (${memory.bundleBytes} B)`,
@@ -192,11 +215,6 @@ try {
   mkdirSync(results, { recursive: true });
   writeFileSync(join(results, "worker.json"), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`wrote ${join(results, "worker.json")}`);
-} finally {
-  await Promise.all(servers.map((server) => server.stop()));
-  origin.server.close();
-  control.server.close();
-  rmSync(scratch, { recursive: true, force: true });
 }
 
 /** RSS of the edge worker's workerd before and after it enforces a 100k-asset bundle. */

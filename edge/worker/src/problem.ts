@@ -7,6 +7,7 @@ export const PROBLEMS = {
   "no-policy": { status: 503, title: "No verified policy is available yet" },
   misconfigured: { status: 500, title: "The edge worker is misconfigured" },
   "origin-unreachable": { status: 502, title: "The origin could not be reached" },
+  "response-blocked": { status: 502, title: "The origin's response was blocked by inspection" },
   "body-too-large": { status: 413, title: "Request body too large to inspect" },
   unauthorized: { status: 401, title: "Authentication required" },
   "not-found": { status: 404, title: "No such Ringfence endpoint" },

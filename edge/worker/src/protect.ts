@@ -68,7 +68,7 @@ function decideSafely(bundle: ActiveBundle<CompiledPolicy>, flow: Flow): Decisio
 async function forwardPlain(pass: Pass): Promise<Response> {
   const response = await forward(pass, pass.c.req.raw.body);
   record(pass, { action: "allow", status: response.status });
-  return response;
+  return withRequestId(response, pass.c.get("requestId"));
 }
 
 async function forwardInspected(pass: Pass, profiles: CompiledProfiles): Promise<Response> {
@@ -90,9 +90,13 @@ async function forwardInspected(pass: Pass, profiles: CompiledProfiles): Promise
   const upstream = await forward(pass, body);
   const action = inbound.action === "monitor" ? "monitor" : "allow";
   record(pass, { action, status: upstream.status, detections: inbound.detections });
-  if (upstream.body === null) return upstream;
+  // Nothing scans responses for these profiles: the origin's stream goes out untouched.
+  if (upstream.body === null || !scansResponses(profiles)) {
+    return withRequestId(upstream, requestId);
+  }
 
-  const { response, done } = scanResponse(profiles, upstream);
+  const { response, done } = await scanResponse(profiles, upstream);
+  response?.headers.set("x-request-id", requestId);
   c.executionCtx.waitUntil(
     done.then((verdict) => {
       if (verdict.detections.length === 0) return;
@@ -105,9 +109,10 @@ async function forwardInspected(pass: Pass, profiles: CompiledProfiles): Promise
       });
     }),
   );
-  return response;
+  return response ?? problem("response-blocked", requestId, ruleIdOf(decision));
 }
 
+/** Sends the signed request to the origin; its answer as fetched, or a 502 problem. */
 async function forward(pass: Pass, body: BodyInit | null): Promise<Response> {
   const { c } = pass;
   const runtime = c.get("runtime");
@@ -120,17 +125,23 @@ async function forward(pass: Pass, body: BodyInit | null): Promise<Response> {
     requestId,
     clientIp: pass.clientIp,
   });
-
-  let upstream: Response;
   try {
-    upstream = await fetch(originRequest);
+    return await fetch(originRequest);
   } catch (error) {
     console.error(JSON.stringify({ msg: "origin unreachable", requestId, error: String(error) }));
     return problem("origin-unreachable", requestId);
   }
+}
+
+/** The origin's answer with the request id (fetched responses have immutable headers). */
+function withRequestId(upstream: Response, requestId: string): Response {
   const response = new Response(upstream.body, upstream);
   response.headers.set("x-request-id", requestId);
   return response;
+}
+
+function scansResponses(profiles: CompiledProfiles): boolean {
+  return profiles.dlp.response.length > 0 || profiles.malware !== undefined;
 }
 
 function ruleIdOf(decision: Decision): { ruleId?: string } {

@@ -1,12 +1,12 @@
 import { resolvePolicy } from "@ringfence/engine/policy";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type CorpusCase,
   differences,
   type Outcome,
   parseCorpusFile,
 } from "../../../test/conformance/corpus.ts";
-import { tenant } from "./support.ts";
+import { originAnswers, tenant } from "./support.ts";
 
 type Detection = { id: string; action: string };
 
@@ -29,18 +29,11 @@ function documentNamed(name: string): unknown {
 }
 
 let cases = 0;
-const originUrl = inject("originUrl");
-
 /** Makes the origin answer the case's request as the corpus says (when it says anything). */
 async function programOrigin(testCase: CorpusCase): Promise<void> {
   if (testCase.origin === undefined) return;
   const url = new URL(testCase.request.url);
-  const path = encodeURIComponent(`${url.pathname}${url.search}`);
-  const answer = await fetch(`${originUrl}/__origin/answer?path=${path}`, {
-    method: "POST",
-    body: JSON.stringify(testCase.origin),
-  });
-  await answer.arrayBuffer();
+  await originAnswers(`${url.pathname}${url.search}`, testCase.origin);
 }
 
 async function workerOutcome(policy: unknown, testCase: CorpusCase): Promise<Outcome> {

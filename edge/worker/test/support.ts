@@ -17,6 +17,17 @@ function credentialFor(name: string): string {
   return credential;
 }
 const controlPlane = inject("controlPlaneUrl");
+const origin = inject("originUrl");
+
+/** Makes the test origin answer `path` (with its query) with this body from now on. */
+export async function originAnswers(
+  path: string,
+  answer: { status?: number; contentType?: string; body: string },
+): Promise<void> {
+  const programmed = { status: 200, contentType: "text/plain", ...answer };
+  const url = `${origin}/__origin/answer?path=${encodeURIComponent(path)}`;
+  await (await fetch(url, { method: "POST", body: JSON.stringify(programmed) })).arrayBuffer();
+}
 
 /**
  * One isolated enforcer for a test: its own credential (so the stand-in control plane keeps its
