@@ -68,4 +68,11 @@ export const reportCases: RouteCase[] = [
     body: () => ({}),
     params: integration,
   },
+  {
+    method: "POST",
+    path: "/api/v1/orgs/{orgId}/integrations/{integrationId}/backfill",
+    access: "admin",
+    body: () => ({ from: new Date(Date.now() - 3_600_000).toISOString() }),
+    params: integration,
+  },
 ];

@@ -13,6 +13,7 @@ import type { ReportContext } from "../services/integrations/present.ts";
 import { getIntegration, listIntegrations } from "../services/integrations/read.ts";
 import { reportOf } from "../services/integrations/runtime.ts";
 import { deleteIntegration, updateIntegration } from "../services/integrations/update.ts";
+import { BackfillBody, backfillDeliveries } from "../services/outbox/backfill.ts";
 import { listAttempts, listDeliveries, replayDeliveries } from "../services/outbox/replay.ts";
 
 // TODO(report): a dedicated "integrations:manage" permission in permissions.ts (not ours);
@@ -96,6 +97,18 @@ const routes = {
     request: { params: Params, query: PageQuery },
     responses: { 200: jsonResponse("A page", Page), ...errorResponses },
   }),
+  backfill: createRoute({
+    method: "post",
+    path: "/api/v1/orgs/{orgId}/integrations/{integrationId}/backfill",
+    tags: ["integrations"],
+    summary: "Queue stored events of a window (at most 31 days) that the integration never got",
+    middleware: inOrg(MANAGE),
+    request: { params: Params, body: jsonBody(BackfillBody) },
+    responses: {
+      200: jsonResponse("Queued", z.object({ queued: z.number(), capped: z.boolean() })),
+      ...errorResponses,
+    },
+  }),
   replay: createRoute({
     method: "post",
     path: "/api/v1/orgs/{orgId}/integrations/{integrationId}/replay",
@@ -153,6 +166,10 @@ export const integrationRoutes = newRouter()
   .openapi(routes.attempts, async (c) => {
     const input = { integrationId: c.req.valid("param").integrationId, ...c.req.valid("query") };
     return c.json(await listAttempts({ ctx: reportContext(c), input }), 200);
+  })
+  .openapi(routes.backfill, async (c) => {
+    const input = { integrationId: c.req.valid("param").integrationId, ...c.req.valid("json") };
+    return c.json(await backfillDeliveries({ ctx: reportContext(c), input }), 200);
   })
   .openapi(routes.replay, async (c) => {
     const input = { integrationId: c.req.valid("param").integrationId, ...c.req.valid("json") };
