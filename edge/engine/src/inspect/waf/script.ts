@@ -75,7 +75,7 @@ export const scriptRules: WafRule[] = [
     id: "xss-dom-script",
     category: "xss",
     paranoia: 1,
-    severity: "high",
+    severity: "critical",
     description: "DOM rewriting, Reflect calls, string-indexed globals, DOCTYPE in arguments",
     kinds: ARGS,
     transforms: ["removeNulls", "htmlEntityDecode"],
