@@ -56,6 +56,27 @@ describe("bundle sources other than the control plane", () => {
     expect((await status(later)).bundle.source).toBe("cache");
   });
 
+  it("shares a 304's confirmation with new isolates without rewriting the cached envelope", async () => {
+    const first = tenant("confirm", { BUNDLE_MAX_STALENESS_SECONDS: "1" });
+    await first.publish(storefrontPolicy);
+    await first.call("/");
+    const url = `https://ringfence-bundle.internal/${encodeURIComponent("bundle/org-test/edge-confirm")}`;
+    const written = (await caches.default.match(url))?.headers.get("ringfence-confirmed-at");
+    await sleep(1100);
+    await first.call("/");
+    expect(await first.bundlePolls(), "the second poll was answered 304").toBe(2);
+    const kept = (await caches.default.match(url))?.headers.get("ringfence-confirmed-at");
+    expect(kept, "the envelope entry was not written again").toBe(written);
+
+    // A new isolate that cannot reach the control plane still knows the bundle is current.
+    const later = tenant("confirm", {
+      BUNDLE_MAX_STALENESS_SECONDS: "1",
+      CONTROL_PLANE_URL: DEAD_CONTROL_PLANE,
+    });
+    expect((await later.call("/")).status).toBe(200);
+    expect((await status(later)).bundle).toMatchObject({ source: "cache", stale: false });
+  });
+
   it("reads the envelope the control plane wrote to KV", async () => {
     const writer = tenant("kv");
     const { envelope } = (await writer.publish(storefrontPolicy)) as { envelope: unknown };

@@ -122,6 +122,7 @@ export class BundleStore<T> {
   async #loadCold(): Promise<void> {
     const cached = await this.#readCache();
     if (cached !== undefined) await this.#accept(cached.envelope, "cache", cached.confirmedAt);
+    if (this.#active !== undefined) await this.#readConfirmation(this.#active);
     if (this.#active === undefined && this.options.kv !== undefined) {
       await this.#accept(await this.#readKv(), "kv", 0);
     }
@@ -134,7 +135,7 @@ export class BundleStore<T> {
     const outcome = await this.options.fetch(this.#active?.hash);
     if (outcome.status === "not-modified" && this.#active !== undefined) {
       this.#active.confirmedAt = this.#now();
-      await this.#writeCache(undefined);
+      await this.#writeConfirmation(this.#active);
       return;
     }
     if (outcome.status === "modified") {
@@ -168,24 +169,41 @@ export class BundleStore<T> {
     return { envelope: await response.json().catch(() => undefined), confirmedAt };
   }
 
+  /** Stores a newly accepted envelope for the other isolates of the data centre. */
   async #writeCache(envelope: unknown): Promise<void> {
-    const cache = this.options.cache;
-    if (cache === undefined || this.#active === undefined) return;
-    const body = envelope === undefined ? await this.#cachedBody() : JSON.stringify(envelope);
-    if (body === undefined) return;
+    if (this.#active === undefined) return;
     const headers = {
       "content-type": "application/json",
       "cache-control": "max-age=86400",
       "ringfence-confirmed-at": String(this.#active.confirmedAt),
     };
-    await cache.put(this.#cacheUrl(), new Response(body, { headers })).catch((error) => {
-      this.#lastError = `cache write failed: ${String(error)}`;
-    });
+    await this.#put(this.#cacheUrl(), new Response(JSON.stringify(envelope), { headers }));
   }
 
-  async #cachedBody(): Promise<string | undefined> {
-    const response = await this.options.cache?.match(this.#cacheUrl());
-    return response?.text();
+  /**
+   * Records that the control plane confirmed the held bundle, in a small entry of its own: a
+   * poll answered 304 costs a few bytes of cache, not a rewrite of the whole envelope.
+   */
+  async #writeConfirmation(active: ActiveBundle<T>): Promise<void> {
+    const body = JSON.stringify({ hash: active.hash, confirmedAt: active.confirmedAt });
+    const headers = { "content-type": "application/json", "cache-control": "max-age=86400" };
+    await this.#put(`${this.#cacheUrl()}/confirmed`, new Response(body, { headers }));
+  }
+
+  /** Takes a newer confirmation of the bundle just loaded from the cache, if there is one. */
+  async #readConfirmation(active: ActiveBundle<T>): Promise<void> {
+    const response = await this.options.cache?.match(`${this.#cacheUrl()}/confirmed`);
+    const saved = (await response?.json().catch(() => undefined)) as
+      | { hash?: unknown; confirmedAt?: unknown }
+      | undefined;
+    if (saved?.hash !== active.hash || typeof saved.confirmedAt !== "number") return;
+    active.confirmedAt = Math.max(active.confirmedAt, saved.confirmedAt);
+  }
+
+  async #put(url: string, response: Response): Promise<void> {
+    await this.options.cache?.put(url, response).catch((error) => {
+      this.#lastError = `cache write failed: ${String(error)}`;
+    });
   }
 
   async #readKv(): Promise<unknown> {
