@@ -133,19 +133,19 @@ async function waitForPort(port: number): Promise<void> {
 /**
  * Sends exact bytes to 127.0.0.1:port and returns the response status (0 when none). The
  * socket stays open for writing, since proxies abort a request whose client half-closes; it is
- * half-closed only after a second of silence, for requests that leave the server waiting.
+ * half-closed only after three seconds of silence, for requests that leave the server waiting.
  */
 export function sendRaw(port: number, bytes: Uint8Array): Promise<number> {
   return new Promise((resolve) => {
     let seen = "";
     const socket = connect(port, "127.0.0.1", () => socket.write(Buffer.from(bytes)));
-    const nudge = setTimeout(() => socket.end(), 1000);
+    const nudge = setTimeout(() => socket.end(), 3000);
     const finish = (status: number) => {
       clearTimeout(nudge);
       socket.destroy();
       resolve(status);
     };
-    socket.setTimeout(5000, () => finish(0));
+    socket.setTimeout(10_000, () => finish(0));
     socket.on("data", (chunk: Buffer) => {
       seen += chunk.toString("latin1");
       const m = /^HTTP\/1\.\d (\d{3})/.exec(seen);
