@@ -91,8 +91,7 @@ function goalOf(name: string, figures: BenchOutcome["figures"]): Goal | undefine
     return { text: "p99 ≤ 5 s", met: judge(worst, (p) => p <= 5000) };
   }
   if (name === "waf") {
-    // KNOWN-GAP: waf.json carries detection tallies but no throughput ratio against
-    // ModSecurity yet; once waf.ts writes one (a key naming modsec and ratio) it is judged here.
+    // waf.json's ringfenceToModsecRatio is the median requests/s ratio of interleaved rounds.
     const key = Object.keys(figures).find((k) => /modsec/i.test(k) && /ratio/i.test(k));
     const ratio = key ? num(figures, key) : undefined;
     const caught = num(figures, "detection.ringfence.attacksCaught") ?? Number.NaN;

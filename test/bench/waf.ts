@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   writeFileSync(
     join(out, "waf.json"),
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), ringfence: ours, modsecurity: theirs, crs, throughput, dlp, customPatterns: linear }, null, 2)}\n`,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), ringfence: ours, modsecurity: theirs, crs, throughput, ringfenceToModsecRatio: typeof throughput === "string" ? null : throughput.ratio, dlp, customPatterns: linear }, null, 2)}\n`,
   );
   console.log(`wrote ${join("bench-results", "waf.json")}`);
 }
