@@ -39,6 +39,45 @@ const reverseRoute = z.strictObject({
   upstreamCaFile: z.string().min(1).optional(),
 });
 
+const file = z.string().min(1);
+
+/** A client of the S3 endpoint: its secret in a local file, or derived per-day signing keys. */
+const s3Client = z.union([
+  z.strictObject({ accessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/), secretFile: file }),
+  z.strictObject({ accessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/), signingKeysFile: file }),
+]);
+
+/** One rule of the S3 endpoint (IAM vocabulary; deny wins, then allow, default deny). */
+const s3Rule = z.strictObject({
+  id: z.string().min(1),
+  effect: z.enum(["allow", "deny"]),
+  principals: z.array(z.string().min(1)).optional(),
+  buckets: z.array(z.string().min(1)).min(1),
+  actions: z.array(z.string().regex(/^s3:[A-Za-z*]+$/, { message: "expected s3:Action" })).min(1),
+  keyPrefix: z.string().optional(),
+});
+
+/** The S3 proxy endpoint: clients sign for it with keys this gateway issued. */
+const s3Endpoint = z.strictObject({
+  listen: z.strictObject({ host: z.string().min(1), port }),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "expected a region like us-east-1" }),
+  /** Names clients use for the endpoint (path-style `name/bucket`, virtual-hosted `bucket.name`). */
+  hosts: z.array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/)).default([]),
+  clients: z.array(s3Client).min(1),
+  rules: z.array(s3Rule).min(1),
+  upstream: z.strictObject({
+    url: upstreamUrl,
+    addressing: z.enum(["path", "virtual"]).default("path"),
+    accessKeyId: z.string().min(1),
+    /** The gateway's own secret for S3, read from this file; never from instance metadata. */
+    secretAccessKeyFile: file,
+    sessionTokenFile: file.optional(),
+    caFile: file.optional(),
+  }),
+});
+
 /**
  * The gateway's configuration file (JSON). Every field is validated at start and each error
  * names the setting, e.g. `listen.proxy.port: expected an integer`.
@@ -94,6 +133,8 @@ export const gatewayConfigSchema = z.strictObject({
       routes: z.array(reverseRoute).min(1),
     })
     .optional(),
+  /** The S3 proxy endpoint; off when absent. */
+  s3: s3Endpoint.optional(),
   orgCa: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
   trustedHops: z
     .strictObject({

@@ -113,6 +113,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await drain(sockets, graceMs);
       await context.upstream.close();
       await reverse?.closePools();
+      await options.s3?.upstream.pool?.close();
     },
   };
 }

@@ -28,4 +28,23 @@ describe("gateway configuration", () => {
       /failclosed/,
     );
   });
+
+  it("validates the S3 endpoint and names what is wrong in it", () => {
+    const s3 = {
+      listen: { host: "127.0.0.1", port: 0 },
+      region: "us-east-1",
+      clients: [{ accessKeyId: "RFGWABCDEFGHIJKLMNOP", secretFile: "/etc/ringfence/s3-client" }],
+      rules: [{ id: "r", effect: "allow", buckets: ["data-*"], actions: ["s3:GetObject"] }],
+      upstream: {
+        url: "https://s3.us-east-1.amazonaws.com",
+        accessKeyId: "AKIAEXAMPLE",
+        secretAccessKeyFile: "/etc/ringfence/s3-upstream",
+      },
+    };
+    expect(parseGatewayConfig({ stateDir: "/tmp/x", s3 }).s3?.upstream.addressing).toBe("path");
+    const bad = { ...s3, region: "useast", rules: [{ ...s3.rules[0], actions: ["GetObject"] }] };
+    expect(() => parseGatewayConfig({ stateDir: "/tmp/x", s3: bad })).toThrow(
+      /s3\.region: .*s3\.rules\.0\.actions\.0: expected s3:Action/,
+    );
+  });
 });

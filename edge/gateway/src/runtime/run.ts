@@ -15,6 +15,7 @@ import { EventShipper } from "../events/spool.ts";
 import { type GatewayOptions, type RunningGateway, startGateway } from "../gateway.ts";
 import { trustedHops } from "../proxy/identity.ts";
 import type { ReverseOptions } from "../reverse/listener.ts";
+import { s3Options } from "../s3/config.ts";
 import { BundleSync } from "../sync/bundle-sync.ts";
 import { StateStore } from "../sync/store.ts";
 import { connectControlPlane } from "./control.ts";
@@ -131,6 +132,7 @@ export async function runGateway(
       ready: "gateway",
       proxy: gateway.proxyPort,
       ...(gateway.reversePort === undefined ? {} : { reverse: gateway.reversePort }),
+      ...(gateway.s3Port === undefined ? {} : { s3: gateway.s3Port }),
       metrics: gateway.metricsPort ?? null,
       bundleVersion: policy.current.version,
       pid: process.pid,
@@ -164,6 +166,7 @@ export async function listenerOptions(
       config.trustedHops.forwardedFor,
     ),
     reverse: config.reverse ? await reverseOptions(config.reverse, read) : undefined,
+    s3: config.s3 ? await s3Options(config.s3, read) : undefined,
   };
 }
 
