@@ -4,6 +4,7 @@ import {
   type DataKeyPurpose,
   integrations,
   signingKeys,
+  ssoConnections,
   totpFactors,
 } from "@ringfence/db";
 import type { PgColumn, PgTable } from "@ringfence/db/orm";
@@ -58,6 +59,14 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
     organizationId: null,
     row: totpFactors.id,
     sealed: totpFactors.secretSealed,
+  },
+  {
+    purpose: "identity",
+    table: ssoConnections,
+    id: ssoConnections.id,
+    organizationId: ssoConnections.organizationId,
+    row: ssoConnections.id,
+    sealed: ssoConnections.clientSecretSealed,
   },
   {
     purpose: "integration-secrets",

@@ -48,7 +48,7 @@ export async function finishSso({
   const connection = await findConnection(ctx, login.organizationId);
   if (!connection?.enabled) throw refuse("single sign-on is turned off for this organisation.");
   const ids = { organizationId: connection.organizationId, connectionId: connection.id };
-  const clientSecret = await openClientSecret(ctx.sso.kek, ids, connection.clientSecretSealed);
+  const clientSecret = await openClientSecret(ctx.sso.keyring, ids, connection.clientSecretSealed);
   const config = await discoverProvider(ctx.sso, { ...connection, clientSecret });
 
   let claims: oidc.IDToken | undefined;

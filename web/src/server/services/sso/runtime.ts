@@ -5,15 +5,15 @@ import type { Context } from "hono";
 import { z } from "zod";
 import type { AppEnv, RequestContext } from "../../context.ts";
 import { enforcementOf } from "../enforcers/http.ts";
-import type { KeyEncryptionKey } from "../keys/kek.ts";
+import type { Keyring } from "../keys/keyring.ts";
 
 /** Looks up the TXT records of a name, each record as its character strings (as node:dns). */
 export type TxtResolver = (name: string) => Promise<string[][]>;
 
 /** What SSO needs beyond the database: the sealing key, name lookups and the egress policy. */
 export interface SsoRuntime {
-  /** Seals client secrets at rest; the enforcement runtime's key-encryption key. */
-  kek: KeyEncryptionKey;
+  /** Seals client secrets at rest: the enforcement runtime's key hierarchy. */
+  keyring: Keyring;
   /** Looks up the identity provider's host for the SSRF guard; tests inject a table. */
   resolver: SsrfResolver;
   /** Non-global destinations an identity provider may live at, e.g. `127.0.0.1` in tests. */
@@ -49,13 +49,13 @@ export function systemTxtResolver(): TxtResolver {
 // FIXME(sso): carry the runtime in CreateAppOptions and the Hono context (owned by the
 // Foundation), like enforcement and report would; this registry exists only because createApp
 // has no slot for it.
-const runtimes = new WeakMap<Database, Omit<SsoRuntime, "kek">>();
+const runtimes = new WeakMap<Database, Omit<SsoRuntime, "keyring">>();
 
 /**
- * Makes the SSO runtime available to the routes of this database. Call once at startup; the key
+ * Makes the SSO runtime available to the routes of this database. Call once at startup; the keyring
  * comes from the enforcement runtime, which startup prepares too.
  */
-export function prepareSso(db: Database, runtime: Omit<SsoRuntime, "kek">): void {
+export function prepareSso(db: Database, runtime: Omit<SsoRuntime, "keyring">): void {
   runtimes.set(db, runtime);
 }
 
@@ -70,7 +70,7 @@ export function withSso<C extends RequestContext>(c: Context<AppEnv>, ctx: C): W
       if (runtime === undefined) {
         throw new Error("the SSO runtime is not prepared; call prepareSso at startup");
       }
-      return { ...runtime, kek: enforcementOf(c).kek };
+      return { ...runtime, keyring: enforcementOf(c).keyring };
     },
     enumerable: true,
   }) as WithSso<C>;

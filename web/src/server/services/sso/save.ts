@@ -49,7 +49,7 @@ export async function saveConnection({
 
   const secret =
     input.clientSecret ??
-    (existing ? await openClientSecret(ctx.sso.kek, ids, existing.clientSecretSealed) : "");
+    (existing ? await openClientSecret(ctx.sso.keyring, ids, existing.clientSecretSealed) : "");
   if (secret === "") {
     throw new AppError("invalid_request", "A new SSO connection needs its client secret.", {
       fields: [{ location: "body", path: "clientSecret", message: "Required when creating" }],
@@ -57,7 +57,7 @@ export async function saveConnection({
   }
   await discoverProvider(ctx.sso, { ...input, clientSecret: secret });
   // Sealed before the transaction: sealing may read key rows, which must not wait on it.
-  const clientSecretSealed = await sealClientSecret(ctx.sso.kek, ids, secret);
+  const clientSecretSealed = await sealClientSecret(ctx.sso.keyring, ids, secret);
 
   const row = await ctx.db.transaction(async (tx) => {
     const values = {

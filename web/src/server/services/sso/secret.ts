@@ -1,34 +1,33 @@
-import type { KeyEncryptionKey } from "../keys/kek.ts";
-import { seal, unseal } from "../keys/seal.ts";
+import { openIdentitySecret, sealIdentitySecret } from "../keys/identity-secrets.ts";
+import type { Keyring } from "../keys/keyring.ts";
 
-/**
- * Client secrets are sealed bound to their organisation and connection row, so a sealed secret
- * copied to another organisation or row does not open.
- */
-// TODO(key-hierarchy): seal under the organisation's `identity` data key (row = connection id,
-// the same binding) and list sso_connections.client_secret_sealed in SEALED_COLUMNS once the
-// keyring of issue #12 is committed; `seal` is the helper that exists until then.
-const context = (ids: SecretIds) => `sso-client-secret:${ids.organizationId}:${ids.connectionId}`;
-
+/** Where a client secret lives: its organisation and connection row. */
 export interface SecretIds {
   organizationId: string;
   connectionId: string;
 }
 
+/**
+ * Client secrets are sealed under the organisation's `identity` data key, bound to the
+ * connection row, so a sealed secret copied to another organisation or row does not open.
+ * sso_connections.client_secret_sealed is listed in SEALED_COLUMNS, so rotations re-encrypt it.
+ */
+const owner = (ids: SecretIds) => ({ organizationId: ids.organizationId, row: ids.connectionId });
+
 /** Seals an identity provider's client secret for storage. */
 export function sealClientSecret(
-  kek: KeyEncryptionKey,
+  keyring: Keyring,
   ids: SecretIds,
   secret: string,
 ): Promise<string> {
-  return seal(kek, new Uint8Array(new TextEncoder().encode(secret)), context(ids));
+  return sealIdentitySecret(keyring, new TextEncoder().encode(secret), owner(ids));
 }
 
 /** Opens a sealed client secret; throws UnsealError when it belongs elsewhere. */
 export async function openClientSecret(
-  kek: KeyEncryptionKey,
+  keyring: Keyring,
   ids: SecretIds,
   sealed: string,
 ): Promise<string> {
-  return new TextDecoder().decode(await unseal(kek, sealed, context(ids)));
+  return new TextDecoder().decode(await openIdentitySecret(keyring, sealed, owner(ids)));
 }

@@ -38,7 +38,7 @@ export async function startSso({
   }
 
   const ids = { organizationId, connectionId: connection.id };
-  const clientSecret = await openClientSecret(ctx.sso.kek, ids, connection.clientSecretSealed);
+  const clientSecret = await openClientSecret(ctx.sso.keyring, ids, connection.clientSecretSealed);
   const config = await discoverProvider(ctx.sso, { ...connection, clientSecret });
 
   const state = oidc.randomState();
