@@ -89,7 +89,7 @@ export const ssoAuthRoutes = newRouter()
       const { outcome, returnTo } = await finishSso({ ctx: withSso(c, requestContext(c)), input });
       const mfaRequired = applySignIn(c, outcome);
       return c.redirect(
-        mfaRequired ? `/sign-in?mfa=1&returnTo=${encodeURIComponent(returnTo)}` : returnTo,
+        mfaRequired ? `/sign-in/mfa?returnTo=${encodeURIComponent(returnTo)}` : returnTo,
         302,
       );
     } catch (error) {
