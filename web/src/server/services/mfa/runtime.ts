@@ -2,12 +2,12 @@ import type { Database } from "@ringfence/db";
 import type { Context } from "hono";
 import type { AppEnv, RequestContext } from "../../context.ts";
 import { enforcementOf } from "../enforcers/http.ts";
-import type { KeyEncryptionKey } from "../keys/kek.ts";
+import type { Keyring } from "../keys/keyring.ts";
 
 /** What the second-factor verbs need beyond a request context. */
 export interface MfaRuntime {
   /** Seals TOTP secrets at rest. */
-  kek: KeyEncryptionKey;
+  keyring: Keyring;
   /** Milliseconds since the epoch; TOTP steps and step-up windows are read from it. */
   now: () => number;
 }
@@ -31,13 +31,13 @@ export function mfaClock(db: Database): () => number {
 }
 
 /**
- * Adds the runtime to a context. The key-encryption key comes from the enforcement runtime that
- * startup prepares; it is read on first use, so refusals answer before a missing runtime could.
+ * Adds the runtime to a context. The keyring comes from the enforcement runtime that startup
+ * prepares; it is read on first use, so refusals answer before a missing runtime could.
  */
 export function withMfa<C extends RequestContext>(c: Context<AppEnv>, ctx: C): WithMfa<C> {
   const mfa: MfaRuntime = {
-    get kek() {
-      return enforcementOf(c).kek;
+    get keyring() {
+      return enforcementOf(c).keyring;
     },
     now: mfaClock(c.get("db")),
   };

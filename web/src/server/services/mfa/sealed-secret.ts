@@ -1,26 +1,27 @@
-import type { KeyEncryptionKey } from "../keys/kek.ts";
-import { seal, unseal } from "../keys/seal.ts";
+import type { Database } from "@ringfence/db";
+import { openIdentitySecret, sealIdentitySecret } from "../keys/identity-secrets.ts";
+import type { Keyring } from "../keys/keyring.ts";
 
 /**
- * TOTP secrets are sealed bound to their factor row, so a sealed secret copied into another
- * row does not open. The binding is the row id alone, which is what a key rotation can rebuild
- * from the row when it re-encrypts the column.
+ * TOTP secrets are sealed under the instance's `identity` data key (a user's factor belongs to
+ * no single organisation), bound to their factor row, so a sealed secret copied into another row
+ * does not open. The binding is the row id alone, which is how key rotation rebuilds it when it
+ * re-encrypts `totp_factors.secret_sealed` (listed in SEALED_COLUMNS).
  */
-// TODO(key-hierarchy): call sealIdentitySecret/openIdentitySecret (instance `identity` data key,
-// row = factor id: the same binding) and list totp_factors.secret_sealed in SEALED_COLUMNS once
-// the keyring of issue #12 is committed; `seal` is the helper that exists until then.
 export function sealTotpSecret(
-  kek: KeyEncryptionKey,
+  keyring: Keyring,
   secret: Uint8Array<ArrayBuffer>,
   factorId: string,
+  db: Database,
 ): Promise<string> {
-  return seal(kek, secret, factorId);
+  return sealIdentitySecret(keyring, secret, { organizationId: null, row: factorId }, db);
 }
 
 export function openTotpSecret(
-  kek: KeyEncryptionKey,
+  keyring: Keyring,
   sealed: string,
   factorId: string,
+  db: Database,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  return unseal(kek, sealed, factorId);
+  return openIdentitySecret(keyring, sealed, { organizationId: null, row: factorId }, db);
 }

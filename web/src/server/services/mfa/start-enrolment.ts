@@ -27,7 +27,7 @@ export async function startTotpEnrolment({
   const userId = ctx.actor.id;
   const secret = newTotpSecret();
   const id = newId(ID_PREFIXES.totpFactor);
-  const secretSealed = await sealTotpSecret(ctx.mfa.kek, secret, id);
+  const secretSealed = await sealTotpSecret(ctx.mfa.keyring, secret, id, ctx.db);
 
   const email = await ctx.db.transaction(async (tx) => {
     const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId));

@@ -56,7 +56,7 @@ async function claimTotpStep(
     .where(and(eq(totpFactors.userId, userId), state));
   if (!factor) return false;
 
-  const secret = await openTotpSecret(ctx.mfa.kek, factor.secretSealed, factor.id);
+  const secret = await openTotpSecret(ctx.mfa.keyring, factor.secretSealed, factor.id, ctx.db);
   const step = matchTotpStep(secret, code.trim(), ctx.mfa.now(), factor.lastUsedStep);
   if (step === undefined) return false;
 
