@@ -20,6 +20,7 @@ const SECTIONS = [
   { path: "/enforcers", label: "Enforcers" },
   { path: "/members", label: "Members" },
   { path: "/api-keys", label: "API keys" },
+  { path: "/sso", label: "Single sign-on" },
   { path: "/audit", label: "Audit log" },
 ] as const;
 
@@ -154,6 +155,9 @@ export function Shell({ children }: { children: ReactNode }) {
           <span className="w-full truncate text-xs text-slate-500 dark:text-slate-400">
             {me.data.user.email}
           </span>
+          <Link className="text-sm underline" href="/account/sessions">
+            Sessions
+          </Link>
           <ThemeToggle />
           <SignOut />
         </div>
