@@ -23,6 +23,8 @@ const SENSITIVE = [
   "POST /api/v1/orgs/{orgId}/accounts",
   "POST /api/v1/orgs/{orgId}/api-keys",
   "DELETE /api/v1/orgs/{orgId}/api-keys/{keyId}",
+  "POST /api/v1/orgs/{orgId}/api-keys/{keyId}/rotate",
+  "POST /api/v1/orgs/{orgId}/data-keys/rotate",
   "POST /api/v1/orgs/{orgId}/enforcer-registrations",
   "POST /api/v1/orgs/{orgId}/enforcers/{enforcerId}/revoke",
   "POST /api/v1/orgs/{orgId}/signing-key/rotate",

@@ -1,6 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createScratchDatabase } from "@ringfence/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/server/config.ts";
@@ -80,6 +82,9 @@ describe("startup with stored keys", () => {
   });
 });
 
+/** Each case starts a whole control plane several times (PGlite on disk migrates each time). */
+const STARTUP_TIMEOUT_MS = 240_000;
+
 describe("control-plane startup", () => {
   /** Where the server keeps its data: a scratch PostgreSQL database or a PGlite folder. */
   async function dataHome(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
@@ -97,24 +102,70 @@ describe("control-plane startup", () => {
     await plane.stop();
   }
 
-  it("refuses a missing or wrong KEK with a message naming the setting, and keeps the data", async () => {
-    const home = await dataHome();
-    try {
-      const kek = randomKek();
-      await start({ ...home.env, RINGFENCE_KEK: kek });
+  it(
+    "refuses a missing or wrong KEK with a message naming the setting, and keeps the data",
+    async () => {
+      const home = await dataHome();
+      try {
+        const kek = randomKek();
+        await start({ ...home.env, RINGFENCE_KEK: kek });
 
-      await expect(start(home.env)).rejects.toThrow(/no key-encryption key is configured/);
-      await expect(start({ ...home.env, RINGFENCE_KEK: randomKek() })).rejects.toThrow(
-        /RINGFENCE_KEK, fingerprint [0-9a-f]{16}\) is not the one that sealed the stored data keys/,
-      );
-      await expect(
-        start({ ...home.env, RINGFENCE_KEK_FILE: kekFile("startup-open", kek, 0o644) }),
-      ).rejects.toThrow(/RINGFENCE_KEK_FILE .* is readable by other users/);
+        await expect(start(home.env)).rejects.toThrow(/no key-encryption key is configured/);
+        await expect(start({ ...home.env, RINGFENCE_KEK: randomKek() })).rejects.toThrow(
+          /RINGFENCE_KEK, fingerprint [0-9a-f]{16}\) is not the one that sealed the stored data keys/,
+        );
+        await expect(
+          start({ ...home.env, RINGFENCE_KEK_FILE: kekFile("startup-open", kek, 0o644) }),
+        ).rejects.toThrow(/RINGFENCE_KEK_FILE .* is readable by other users/);
 
-      // The refusals changed nothing: the right key still starts it.
-      await expect(start({ ...home.env, RINGFENCE_KEK: kek })).resolves.toBeUndefined();
-    } finally {
-      await home.drop();
-    }
-  });
+        // The refusals changed nothing: the right key still starts it.
+        await expect(start({ ...home.env, RINGFENCE_KEK: kek })).resolves.toBeUndefined();
+      } finally {
+        await home.drop();
+      }
+    },
+    STARTUP_TIMEOUT_MS,
+  );
+
+  it(
+    "moves to a new KEK with `pnpm keys rotate-kek`, after which the old one is refused",
+    async () => {
+      const home = await dataHome();
+      try {
+        const old = randomKek();
+        const next = randomKek();
+        await start({ ...home.env, RINGFENCE_KEK: old });
+
+        const rotated = keysCommand(["rotate-kek"], {
+          ...home.env,
+          RINGFENCE_KEK: next,
+          RINGFENCE_KEK_PREVIOUS: old,
+        });
+        expect(rotated.status, rotated.stderr).toBe(0);
+        const oldId = (await loadKeyring({ RINGFENCE_KEK: old }, undefined)).current.id;
+        expect(JSON.parse(rotated.stdout)).toMatchObject({ retired: [oldId] });
+
+        const withoutPrevious = keysCommand(["rotate-kek"], { ...home.env, RINGFENCE_KEK: old });
+        expect(withoutPrevious.status).toBe(1);
+        expect(withoutPrevious.stderr).toMatch(/RINGFENCE_KEK, fingerprint [0-9a-f]{16}\) is not/);
+
+        await expect(start({ ...home.env, RINGFENCE_KEK: old })).rejects.toThrow(/RINGFENCE_KEK/);
+        await expect(start({ ...home.env, RINGFENCE_KEK: next })).resolves.toBeUndefined();
+      } finally {
+        await home.drop();
+      }
+    },
+    STARTUP_TIMEOUT_MS,
+  );
 });
+
+/** Runs the operator's key command as the operator would, with only the given settings. */
+function keysCommand(args: string[], env: Record<string, string>) {
+  const script = fileURLToPath(new URL("../../src/server/admin/keys.ts", import.meta.url));
+  return spawnSync(process.execPath, ["--import", "tsx", script, ...args], {
+    cwd: fileURLToPath(new URL("../../..", import.meta.url)),
+    env: { NODE_ENV: "test", PATH: process.env.PATH ?? "", RINGFENCE_LOG: "silent", ...env },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+}

@@ -91,7 +91,7 @@ const rotateRoute = createRoute({
   path: "/api/v1/orgs/{orgId}/api-keys/{keyId}/rotate",
   tags: ["api keys"],
   summary: "Give a key a new secret; the old one works until the overlap window ends",
-  middleware: inOrg("keys:manage", idempotent({ redact: ["secret"] })),
+  middleware: inOrg("keys:manage", requireStepUp, idempotent({ redact: ["secret"] })),
   request: {
     params: OrgParams.extend({ keyId: idParam("keyId", "key_01jb3k…") }),
     body: jsonBody(

@@ -3,6 +3,7 @@ import { DATA_KEY_PURPOSES } from "@ringfence/db";
 import { orgContext } from "../http/context.ts";
 import { inOrg, newRouter } from "../http/router.ts";
 import { errorResponses, jsonBody, jsonResponse, OrgParams, Timestamp } from "../http/schemas.ts";
+import { requireStepUp } from "../middleware/step-up.ts";
 import { orgEnforcementContext } from "../services/enforcers/http.ts";
 import { listDataKeys } from "../services/keys/list-data-keys.ts";
 import { rotateDataKeys } from "../services/keys/rotate-data-keys.ts";
@@ -36,7 +37,7 @@ const rotateRoute = createRoute({
   path: "/api/v1/orgs/{orgId}/data-keys/rotate",
   tags: ["keys"],
   summary: "Rotate data keys: new keys seal new values, old ones still open theirs",
-  middleware: inOrg("keys:manage"),
+  middleware: inOrg("keys:manage", requireStepUp),
   request: {
     params: OrgParams,
     body: jsonBody(
