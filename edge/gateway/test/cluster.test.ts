@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startControlPlane, type TestControlPlane } from "./control-plane.ts";
-import { resolvedPolicy } from "./helpers.ts";
+import { resolvedPolicy, waitFor } from "./helpers.ts";
 import { httpsViaConnect, makePki, startHttpsUpstream, type TestPki } from "./tls-helpers.ts";
 
 // A real `ringfence gateway` in cluster mode (a primary and two node:cluster workers, each its
@@ -81,14 +81,6 @@ async function startCluster(): Promise<Ready> {
   throw new Error("the gateway exited before its ready line");
 }
 
-async function waitFor(condition: () => Promise<boolean> | boolean, what: string, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** Statuses of `count` fresh connections from `localAddress` (spread over the workers). */
 async function statuses(ready: Ready, localAddress: string, count = 6): Promise<string[]> {
   const out: string[] = [];
@@ -135,22 +127,38 @@ describe("cluster mode", () => {
     const ready = await startCluster();
     expect(ready.workers).toBe(2);
     primaryPid = ready.pid;
-    await waitFor(async () => (await bundleVersion(ready)) === 1, "bundle 1 in the primary");
-    await waitFor(async () => allOk(await statuses(ready, "127.0.0.2")), "bundle 1 in workers");
+    await waitFor(
+      async () => (await bundleVersion(ready)) === 1,
+      "bundle 1 in the primary",
+      15_000,
+    );
+    await waitFor(
+      async () => allOk(await statuses(ready, "127.0.0.2")),
+      "bundle 1 in workers",
+      15_000,
+    );
     expect(await statuses(ready, "127.0.0.5")).toEqual(Array(6).fill("CONNECT answered 403"));
 
     await control.publish(resolvedPolicy([{ id: "b", src: ["127.0.0.5"], host: "api.test" }]));
-    await waitFor(async () => allOk(await statuses(ready, "127.0.0.5")), "bundle 2 in workers");
+    await waitFor(
+      async () => allOk(await statuses(ready, "127.0.0.5")),
+      "bundle 2 in workers",
+      15_000,
+    );
     expect(await statuses(ready, "127.0.0.2")).toEqual(Array(6).fill("CONNECT answered 403"));
 
     // Replace both original workers, one at a time so one always listens: whatever answers
     // afterwards is a restarted worker, and it must enforce bundle 2 from its first connection.
     for (const original of workerPids(ready.pid)) {
       process.kill(original, "SIGKILL");
-      await waitFor(async () => {
-        const now = workerPids(ready.pid);
-        return now.length === 2 && !now.includes(original) && (await listening(ready)) === 2;
-      }, "a replacement worker listening");
+      await waitFor(
+        async () => {
+          const now = workerPids(ready.pid);
+          return now.length === 2 && !now.includes(original) && (await listening(ready)) === 2;
+        },
+        "a replacement worker listening",
+        15_000,
+      );
     }
     expect(await statuses(ready, "127.0.0.5")).toEqual(Array(6).fill("200"));
 

@@ -124,3 +124,16 @@ export function rawExchange(
     socket.setTimeout(5_000, () => socket.destroy());
   });
 }
+
+/** Polls `condition` until it holds; fails naming `what` after `ms`. */
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 8_000,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

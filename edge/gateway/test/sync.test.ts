@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseGatewayConfig } from "../src/config.ts";
 import { runGateway, type SingleProcess } from "../src/runtime/run.ts";
 import { startControlPlane, type TestControlPlane } from "./control-plane.ts";
-import { rawExchange, resolvedPolicy } from "./helpers.ts";
+import { rawExchange, resolvedPolicy, waitFor } from "./helpers.ts";
 import { httpsViaConnect, makePki, startHttpsUpstream, type TestPki } from "./tls-helpers.ts";
 
 let pki: TestPki;
@@ -26,18 +26,6 @@ afterAll(async () => {
   await control.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  ms = 8_000,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 function start(stateDir: string, withControl = true): Promise<SingleProcess> {
   return runGateway(
