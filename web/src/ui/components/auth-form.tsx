@@ -18,12 +18,13 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
     meta: { session: true },
     mutationFn: () => {
       const body = mode === "sign-up" ? form : { email: form.email, password: form.password };
-      return api<{ user: User }>(`/auth/${mode}`, { method: "POST", body });
+      return api<{ user: User; mfaRequired?: boolean }>(`/auth/${mode}`, { method: "POST", body });
     },
-    onSuccess: () => {
+    onSuccess: (data) => {
       // Whatever was cached belongs to the previous session, if any.
       queryClient.clear();
-      router.push(mode === "sign-up" ? "/orgs/new" : "/");
+      if (data.mfaRequired) router.push("/sign-in/mfa");
+      else router.push(mode === "sign-up" ? "/orgs/new" : "/");
     },
   });
 

@@ -1,7 +1,9 @@
 "use client";
 
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { ApiError } from "../api.ts";
+import { StepUpPrompt } from "./mfa.tsx";
 
 /**
  * Shows a failed request: the API's detail, each invalid field, and the request id to quote to
@@ -26,6 +28,12 @@ export function ErrorBox({ error }: { error: unknown }) {
             </li>
           ))}
         </ul>
+      ) : null}
+      {problem?.code === "step_up_required" ? <StepUpPrompt /> : null}
+      {problem?.code === "mfa_enrollment_required" ? (
+        <Link className="underline" href="/account/security">
+          Set up two-factor authentication
+        </Link>
       ) : null}
       {problem ? (
         <p className="mt-1 text-xs opacity-80">

@@ -155,6 +155,9 @@ export function Shell({ children }: { children: ReactNode }) {
           <span className="w-full truncate text-xs text-slate-500 dark:text-slate-400">
             {me.data.user.email}
           </span>
+          <Link className="text-sm underline" href="/account/security">
+            Security
+          </Link>
           <Link className="text-sm underline" href="/account/sessions">
             Sessions
           </Link>
