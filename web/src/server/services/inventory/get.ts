@@ -1,6 +1,6 @@
 import { inventoryAssets } from "@ringfence/db";
 import { and, eq } from "@ringfence/db/orm";
-import type { Asset, Policy } from "@ringfence/engine/documents";
+import { type Asset, DocumentError, type Policy } from "@ringfence/engine/documents";
 import { resolvePolicy } from "@ringfence/engine/policy";
 import type { OrgContext, ServiceCall } from "../../context.ts";
 import { AppError } from "../../errors.ts";
@@ -32,9 +32,10 @@ function containingObjects(policy: Policy, asset: Asset): InventoryAssetDto["obj
   try {
     withAsset = prefixesById(policy, [asset]);
     without = prefixesById(policy, []);
-  } catch {
+  } catch (error) {
     // A draft that does not compile has no memberships to show; the policy pages name its errors.
-    return [];
+    if (error instanceof DocumentError) return [];
+    throw error;
   }
   return policy.objects
     .filter((object) => withAsset.get(object.id) !== without.get(object.id))
