@@ -33,6 +33,9 @@ const SENSITIVE = [
   "DELETE /api/v1/orgs/{orgId}/integrations/{integrationId}",
   "PATCH /api/v1/orgs/{orgId}/members/{memberId}",
   "PUT /api/v1/orgs/{orgId}/mfa-requirement",
+  "PUT /api/v1/orgs/{orgId}/sso",
+  "DELETE /api/v1/orgs/{orgId}/sso",
+  "POST /api/v1/orgs/{orgId}/sso/domains/{domainId}/verify",
 ].sort();
 
 beforeAll(async () => {

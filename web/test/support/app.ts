@@ -4,6 +4,7 @@ import { createApp, loadConfig, type ServerConfig } from "../../src/server/index
 import type { Logger } from "../../src/server/log.ts";
 import { prepareEnforcement } from "../../src/server/services/enforcers/http.ts";
 import { prepareReport } from "../../src/server/services/integrations/runtime.ts";
+import { prepareSso } from "../../src/server/services/sso/runtime.ts";
 
 export type TestApp = ReturnType<typeof createApp>;
 
@@ -59,6 +60,16 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     egressAllow: [],
     productVersion: "test",
+  });
+  // SSO tests replace this with their provider's address and a DNS zone (support/sso.ts).
+  prepareSso(database.db, {
+    resolver: async (host) => {
+      throw new Error(`no resolver table in this test for ${host}`);
+    },
+    egressAllow: [],
+    resolveTxt: async (name) => {
+      throw new Error(`no TXT zone in this test for ${name}`);
+    },
   });
 
   const logs: Record<string, unknown>[] = [];

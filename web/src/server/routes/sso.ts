@@ -12,6 +12,7 @@ import {
   RoleSchema,
   Timestamp,
 } from "../http/schemas.ts";
+import { requireStepUp } from "../middleware/step-up.ts";
 import { addDomain, listDomains, removeDomain } from "../services/sso/domains.ts";
 import { getConnection } from "../services/sso/get.ts";
 import { removeConnection } from "../services/sso/remove.ts";
@@ -120,7 +121,7 @@ const saveRoute = createRoute({
   path: "/api/v1/orgs/{orgId}/sso",
   tags: ["sso"],
   summary: "Create or replace the OIDC connection; the issuer's discovery is checked first",
-  middleware: inOrg("org:manage"),
+  middleware: inOrg("org:manage", requireStepUp),
   request: { params: OrgParams, body: jsonBody(SaveBody) },
   responses: { 200: jsonResponse("Saved", Connection), ...errorResponses },
 });
@@ -130,7 +131,7 @@ const removeRoute = createRoute({
   path: "/api/v1/orgs/{orgId}/sso",
   tags: ["sso"],
   summary: "Remove the OIDC connection",
-  middleware: inOrg("org:manage"),
+  middleware: inOrg("org:manage", requireStepUp),
   request: { params: OrgParams },
   responses: { 204: { description: "Removed" }, ...errorResponses },
 });
@@ -163,7 +164,7 @@ const verifyDomainRoute = createRoute({
   path: "/api/v1/orgs/{orgId}/sso/domains/{domainId}/verify",
   tags: ["sso"],
   summary: "Look up the TXT record and mark the domain verified",
-  middleware: inOrg("org:manage"),
+  middleware: inOrg("org:manage", requireStepUp),
   request: { params: DomainParams, body: jsonBody(z.strictObject({})) },
   responses: { 200: jsonResponse("Verified", Domain), ...errorResponses },
 });
