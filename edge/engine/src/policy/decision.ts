@@ -48,10 +48,14 @@ export function termHas(term: HostTerm, name: string): boolean {
   );
 }
 
-/** True when a host form admits every name and the path (for path-style forms). */
-export function formAdmits(form: HostForm, flow: NormalizedFlow): boolean {
+/**
+ * True when a host form admits every name and the path (for path-style forms). The first
+ * `known` names are taken as already matched (the index found the form by the first name).
+ */
+export function formAdmits(form: HostForm, flow: NormalizedFlow, known = 0): boolean {
   if (flow.names.length === 0) return false;
-  if (!flow.names.every((name) => hostMatches(form.host, name))) return false;
+  for (let i = known; i < flow.names.length; i++)
+    if (!hostMatches(form.host, flow.names[i] ?? "")) return false;
   if (form.pathPrefix === null) return true;
   return flow.path !== undefined && pathUnder(form.pathPrefix, flow.path);
 }

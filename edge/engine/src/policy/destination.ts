@@ -3,6 +3,7 @@ import { type DestinationMatch, formAdmits, termHas } from "./decision.ts";
 import type { NormalizedFlow } from "./flow.ts";
 import { hostMatches } from "./hosts.ts";
 import { portAllowed } from "./ports.ts";
+import type { HostForm } from "./services.ts";
 
 /** True when a sorted membership list holds the value (binary search). */
 export function contains(sorted: Uint32Array, value: number): boolean {
@@ -58,11 +59,19 @@ function serviceMatch(
 ): DestinationMatch | undefined {
   const service = index.policy.services[target];
   if (!service || !portAllowed(service.ports, flow.port)) return undefined;
-  const form =
-    detail === undefined ? service.forms.find((f) => formAdmits(f, flow)) : service.forms[detail];
-  if (!form || !formAdmits(form, flow)) return undefined;
+  if (detail === undefined) {
+    const form = service.forms.find((f) => formAdmits(f, flow));
+    return form ? serviceFormMatch(service.id, form) : undefined;
+  }
+  // The index reached this form through its host pattern, which the primary name matched.
+  const form = service.forms[detail];
+  if (!form || !formAdmits(form, flow, 1)) return undefined;
+  return serviceFormMatch(service.id, form);
+}
+
+function serviceFormMatch(id: string, form: HostForm): DestinationMatch {
   const matched = `${form.host}${form.pathPrefix ?? ""}`;
-  return { type: "service", id: service.id, form: form.form, matched };
+  return { type: "service", id, form: form.form, matched };
 }
 
 /**

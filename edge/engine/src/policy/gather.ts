@@ -8,6 +8,9 @@ import type { NormalizedFlow } from "./flow.ts";
  */
 const PROBES_PER_CANDIDATE = 8;
 
+/** A row this many times longer than the ids probed is binary-searched instead of merged. */
+const SEARCH_RATIO = 8;
+
 /** Sums one figure of the info rows of the given objects or keys. */
 function total(info: Int32Array, stride: number, field: number, at: ArrayLike<number>): number {
   let sum = 0;
@@ -71,12 +74,28 @@ class Gathered {
   }
 
   /**
-   * The pair lists of one row under the given ids of the other side (ascending): a binary
-   * search per id over the row's ids, each starting where the last one ended.
+   * The pair lists of one row under the given ids of the other side (both ascending): a
+   * merge of the two id runs, or a binary search per id when the row is much longer.
    */
   pairs(table: PairTable, row: number, ids: ArrayLike<number>): void {
-    let low = table.offsets[row] ?? 0;
+    let at = table.offsets[row] ?? 0;
     const end = table.offsets[row + 1] ?? 0;
+    if (end - at > SEARCH_RATIO * ids.length) {
+      this.searchPairs(table, at, end, ids);
+      return;
+    }
+    let i = 0;
+    while (at < end && i < ids.length) {
+      const mine = table.ids[at] ?? 0;
+      const theirs = ids[i] ?? 0;
+      if (mine === theirs) this.add(table.lists[at]);
+      if (mine <= theirs) at++;
+      if (theirs <= mine) i++;
+    }
+  }
+
+  private searchPairs(table: PairTable, start: number, end: number, ids: ArrayLike<number>) {
+    let low = start;
     for (let i = 0; i < ids.length && low < end; i++) {
       const id = ids[i] ?? -1;
       let high = end;
