@@ -68,6 +68,25 @@ describe("an organisation requiring MFA", () => {
     expect((await inOrg()).json).not.toHaveProperty("code");
   });
 
+  it("leaves the organisation's API keys working: machine clients have no factor to enrol", async () => {
+    const owner = await signUpUser(server.app, "keys-owner");
+    await enrolTotp(server, owner, clock);
+    const orgId = await createOrg(server.app, owner, `keys-${Date.now()}`);
+    const key = await call(server.app, "POST", `/api/v1/orgs/${orgId}/api-keys`, {
+      cookie: owner.cookie,
+      body: { name: "ci", scope: "read" },
+    });
+    await setRequired(owner, orgId, true);
+
+    const byKey = await call(server.app, "GET", `/api/v1/orgs/${orgId}/mfa-requirement`, {
+      bearer: key.json.secret as string,
+    });
+    expect({ status: byKey.status, body: byKey.json }).toEqual({
+      status: 200,
+      body: { required: true, membersWithoutMfa: 0 },
+    });
+  });
+
   it("keeps its members from disabling their second factor, naming the organisation", async () => {
     const owner = await signUpUser(server.app, "keeper");
     const { authenticator } = await enrolTotp(server, owner, clock);
