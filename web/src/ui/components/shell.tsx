@@ -18,6 +18,8 @@ const SECTIONS = [
   { path: "/objects", label: "Address objects" },
   { path: "/policy", label: "Policy" },
   { path: "/enforcers", label: "Enforcers" },
+  { path: "/analytics", label: "Analytics" },
+  { path: "/events", label: "Events" },
   { path: "/members", label: "Members" },
   { path: "/api-keys", label: "API keys" },
   { path: "/sso", label: "Single sign-on" },
@@ -144,7 +146,7 @@ export function Shell({ children }: { children: ReactNode }) {
       </header>
       <aside
         id="sidebar"
-        className={`${open ? "block" : "hidden"} w-full shrink-0 border-r border-slate-200 bg-white p-4 md:sticky md:top-0 md:block md:h-screen md:w-60 dark:border-slate-800 dark:bg-slate-900`}
+        className={`${open ? "block" : "hidden"} w-full shrink-0 border-r border-slate-200 bg-white p-4 md:sticky md:top-0 md:block md:h-screen md:self-start md:overflow-y-auto md:w-60 dark:border-slate-800 dark:bg-slate-900`}
       >
         <p className="mb-4 hidden text-lg font-semibold tracking-tight md:block">Ringfence</p>
         <div className="mb-4">
