@@ -1,4 +1,5 @@
 import type { DestinationKeys } from "./destination-keys.ts";
+import { nested, type PairTable, pairTable } from "./pair-table.ts";
 import type { PortRange, ResolvedObject, ResolvedService } from "./resolved.ts";
 
 /**
@@ -63,9 +64,9 @@ export interface CandidateLists {
   readonly bySource: KeyedLists;
   /**
    * Per object, OBJECT_INFO.stride numbers side by side: the lengths of its `bySource` and
-   * `anyBySource` lists; per destination key,
-   * KEY_INFO.stride: the lengths of its `open`, `gated` and `wide` lists. Pricing and probing
-   * a flow's sides reads one cache line per object or key instead of a list object for each.
+   * `anyBySource` lists; per destination key, KEY_INFO.stride: the lengths of its `open`,
+   * `gated` and `wide` lists. Pricing and probing a flow's sides reads one cache line per
+   * object or key instead of a list object for each.
    */
   readonly objectInfo: Int32Array;
   readonly keyInfo: Int32Array;
@@ -79,49 +80,6 @@ export interface CandidateLists {
 export const OBJECT_INFO = { stride: 2, bySource: 0, anyBySource: 1 };
 /** Where each figure sits in CandidateLists.keyInfo. */
 export const KEY_INFO = { stride: 4, open: 0, gated: 1, wide: 2 };
-
-/**
- * Pair lists grouped by row (a source object, or a destination key) and then by the other
- * side's id, flat: the ids of row `r` are `ids[offsets[r]]` up to `ids[offsets[r + 1]]`,
- * ascending, and `lists[i]` belongs to `ids[i]`. One row's ids sit side by side, so probing
- * them for a flow's few ids of the other side reads a cache line or two.
- */
-export interface PairTable {
-  readonly offsets: Uint32Array;
-  readonly ids: Int32Array;
-  readonly lists: readonly Candidate[][];
-}
-
-function pairTable(rows: number, byRow: ReadonlyMap<number, ReadonlyMap<number, Candidate[]>>) {
-  const offsets = new Uint32Array(rows + 1);
-  const ids: number[] = [];
-  const lists: Candidate[][] = [];
-  for (let row = 0; row < rows; row++) {
-    offsets[row] = ids.length;
-    const entries = [...(byRow.get(row) ?? [])].sort((a, b) => a[0] - b[0]);
-    for (const [id, list] of entries) {
-      ids.push(id);
-      lists.push(list);
-    }
-  }
-  offsets[rows] = ids.length;
-  return { offsets, ids: Int32Array.from(ids), lists };
-}
-
-/** Files a list under row and id, creating both levels on demand. */
-function nested(byRow: Map<number, Map<number, Candidate[]>>, row: number, id: number) {
-  let inner = byRow.get(row);
-  if (!inner) {
-    inner = new Map();
-    byRow.set(row, inner);
-  }
-  let list = inner.get(id);
-  if (!list) {
-    list = [];
-    inner.set(id, list);
-  }
-  return list;
-}
 
 /** A rule's pairs (distinct sources times destination keys) above this go to `wide`. */
 export const DEFAULT_PAIR_LIMIT = 256;
@@ -169,6 +127,14 @@ function dense<T>(sparse: ReadonlyMap<number, T>, length: number, empty: T): T[]
   return Array.from({ length }, (_, key) => sparse.get(key) ?? empty);
 }
 
+/** Packs the lengths of parallel lists into rows of `stride` numbers, one row per index. */
+function infoRows(count: number, stride: number, columns: [number, KeyedLists][]): Int32Array {
+  const info = new Int32Array(count * stride);
+  for (let i = 0; i < count; i++)
+    for (const [field, lists] of columns) info[i * stride + field] = lists[i]?.length ?? 0;
+  return info;
+}
+
 /** Accumulates candidate lists; rules are added in order so every list stays sorted by key. */
 export class CandidateBuilder {
   private readonly open: SparseLists = new Map();
@@ -194,21 +160,17 @@ export class CandidateBuilder {
     const open = dense(this.open, keyCount, EMPTY_LIST);
     const gated = dense(this.gated, keyCount, EMPTY_LIST);
     const wide = dense(this.wide, keyCount, EMPTY_LIST);
-    const keyInfo = new Int32Array(keyCount * KEY_INFO.stride);
-    for (let key = 0; key < keyCount; key++) {
-      const at = key * KEY_INFO.stride;
-      keyInfo[at + KEY_INFO.open] = open[key]?.length ?? 0;
-      keyInfo[at + KEY_INFO.gated] = gated[key]?.length ?? 0;
-      keyInfo[at + KEY_INFO.wide] = wide[key]?.length ?? 0;
-    }
+    const keyInfo = infoRows(keyCount, KEY_INFO.stride, [
+      [KEY_INFO.open, open],
+      [KEY_INFO.gated, gated],
+      [KEY_INFO.wide, wide],
+    ]);
     const anyBySource = dense(this.anyBySource, objects, EMPTY_LIST);
     const bySource = dense(this.bySource, objects, EMPTY_LIST);
-    const objectInfo = new Int32Array(objects * OBJECT_INFO.stride);
-    for (let object = 0; object < objects; object++) {
-      const at = object * OBJECT_INFO.stride;
-      objectInfo[at + OBJECT_INFO.bySource] = bySource[object]?.length ?? 0;
-      objectInfo[at + OBJECT_INFO.anyBySource] = anyBySource[object]?.length ?? 0;
-    }
+    const objectInfo = infoRows(objects, OBJECT_INFO.stride, [
+      [OBJECT_INFO.bySource, bySource],
+      [OBJECT_INFO.anyBySource, anyBySource],
+    ]);
     const byKey = new Map<number, Map<number, Candidate[]>>();
     for (const [source, inner] of this.pairs)
       for (const [key, list] of inner) nested(byKey, key, source).push(...list);

@@ -1,6 +1,7 @@
 import type { GatedSide, PolicyIndex } from "./build-index.ts";
-import { type Candidate, KEY_INFO, OBJECT_INFO, type PairTable } from "./candidates.ts";
+import { type Candidate, KEY_INFO, OBJECT_INFO } from "./candidates.ts";
 import type { NormalizedFlow } from "./flow.ts";
+import type { PairTable } from "./pair-table.ts";
 
 /**
  * About how many probes of the pair table cost as much as verifying one candidate; it
