@@ -115,6 +115,24 @@ describe("timeouts", () => {
   });
 });
 
+describe("cleanup", () => {
+  it("deletes a user's ended sessions when they sign in again", async () => {
+    const user = await signUpUser(server.app, "cleanup");
+    const row = await sessionRow(user.cookie);
+    await server.database.db
+      .update(sessions)
+      .set({ lastSeenAt: new Date(Date.now() - 31 * 60_000) })
+      .where(eq(sessions.id, row.id));
+
+    await signInAgain(user, "Later/1.0");
+    const left = await server.database.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.userId, user.id));
+    expect(left.map((session) => session.userAgent)).toEqual(["Later/1.0"]);
+  });
+});
+
 describe("revocation", () => {
   it("ends one session at its next request and leaves the others", async () => {
     const user = await signUpUser(server.app, "one");
