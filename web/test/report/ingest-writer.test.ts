@@ -9,7 +9,7 @@ import { decisionEvent, openTestDatabase, orgWithContext, testRuntime } from "./
 
 const backends = [
   { name: "pglite", skip: false },
-  { name: "postgres", skip: !testPostgresUrl() },
+  { name: "pg", skip: !testPostgresUrl() },
 ] as const;
 
 for (const backend of backends) {
