@@ -11,7 +11,7 @@
  * Writes bench-results/gateway.json.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import https from "node:https";
 import net from "node:net";
 import { join } from "node:path";
@@ -146,7 +146,7 @@ function undiciReverse(input: ChildInput): Promise<number> {
 }
 
 /** Parent side: spawns one proxy pinned to CPU 1 and waits for its port. */
-async function spawnProxy(input: ChildInput): Promise<{ port: number; stop: () => void }> {
+async function spawnProxy(input: ChildInput): Promise<Proxy> {
   const self = fileURLToPath(import.meta.url);
   const child = spawn(
     "taskset",
@@ -160,7 +160,7 @@ async function spawnProxy(input: ChildInput): Promise<{ port: number; stop: () =
     child.stdout.once("data", (line: Buffer) => resolve(JSON.parse(line.toString()).port));
     child.once("exit", (code) => reject(new Error(`proxy child exited with ${code}`)));
   });
-  return { port, stop: () => child.kill("SIGKILL") };
+  return { port, pid: child.pid ?? 0, stop: () => child.kill("SIGKILL") };
 }
 
 /** Opens CONNECT + TLS through `proxyPort` (or straight TLS when `direct`). */
@@ -300,7 +300,14 @@ function startUpstreams(leaf: PemPair): Promise<{ http: number; bulk: number }> 
   }));
 }
 
-type Proxy = { port: number; stop: () => void };
+type Proxy = { port: number; pid: number; stop: () => void };
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (taskset execs node). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  // utime and stime are fields 14 and 15 of stat, in clock ticks of 10 ms on Linux.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 async function main(): Promise<void> {
   spawn("taskset", ["-cp", "0", String(process.pid)], { stdio: "ignore" });
@@ -317,7 +324,7 @@ async function main(): Promise<void> {
   const start = async (role: Role, upstreamPort: number) => {
     const proxy = await spawnProxy({ ...base, role, upstreamPort });
     proxies.push(proxy);
-    return proxy.port;
+    return proxy;
   };
   try {
     const results = await measureAll({
@@ -340,10 +347,10 @@ async function main(): Promise<void> {
 }
 
 type Ports = {
-  tcpTunnel: number;
-  gatewayForwarding: number;
-  undiciReverse: number;
-  gatewayProxy: number;
+  tcpTunnel: Proxy;
+  gatewayForwarding: Proxy;
+  undiciReverse: Proxy;
+  gatewayProxy: Proxy;
   ports: { http: number; bulk: number };
   orgCa: string;
   upstreamCa: string;
@@ -351,7 +358,7 @@ type Ports = {
 
 async function measureAll(p: Ports) {
   const rounds = { rounds: ROUNDS, warmupRounds: 1 };
-  const download = (port: number) => () => throughput(port, p.upstreamCa, p.ports.bulk);
+  const download = (proxy: Proxy) => () => throughput(proxy.port, p.upstreamCa, p.ports.bulk);
   const tunnel = await interleave({
     ...rounds,
     reference: { name: "tcp-tunnel", measure: download(p.tcpTunnel) },
@@ -359,27 +366,49 @@ async function measureAll(p: Ports) {
     higherIsBetter: true,
   });
 
-  const refOpen = () => openTls(p.undiciReverse, p.orgCa, p.ports.http, true);
-  const gwOpen = () => openTls(p.gatewayProxy, p.orgCa, p.ports.http);
+  const refOpen = () => openTls(p.undiciReverse.port, p.orgCa, p.ports.http, true);
+  const gwOpen = () => openTls(p.gatewayProxy.port, p.orgCa, p.ports.http);
   const last: Record<string, LoadResult> = {};
-  const loaded = (name: string, open: () => Promise<tls.TLSSocket>, rate: number) => async () => {
-    const result = await load(open, rate);
-    if (result.requests === 0) throw new Error(`${name} answered no request`);
-    last[name] = result;
-    return rate > 0 ? result.p99 : result.rps;
-  };
+  // CPU the proxy process spent per request at saturation: unlike req/s, it does not depend on
+  // how much of the shared machine the load generator got, so it stays readable under noise.
+  const cpu = new Map<number, { ms: number; requests: number }>();
+  const loaded =
+    (name: string, proxy: Proxy, open: () => Promise<tls.TLSSocket>, rate: number) => async () => {
+      const before = cpuMs(proxy.pid);
+      const result = await load(open, rate);
+      if (result.requests === 0) throw new Error(`${name} answered no request`);
+      if (rate === 0) {
+        const total = cpu.get(proxy.pid) ?? { ms: 0, requests: 0 };
+        total.ms += cpuMs(proxy.pid) - before;
+        total.requests += result.requests;
+        cpu.set(proxy.pid, total);
+      }
+      last[name] = result;
+      return rate > 0 ? result.p99 : result.rps;
+    };
   const saturation = await interleave({
     ...rounds,
-    reference: { name: "undici-reverse-proxy", measure: loaded("ref", refOpen, 0) },
-    others: [{ name: "gateway", measure: loaded("gw", gwOpen, 0) }],
+    reference: {
+      name: "undici-reverse-proxy",
+      measure: loaded("ref", p.undiciReverse, refOpen, 0),
+    },
+    others: [{ name: "gateway", measure: loaded("gw", p.gatewayProxy, gwOpen, 0) }],
     higherIsBetter: true,
   });
+  const perRequest = (proxy: Proxy) => {
+    const total = cpu.get(proxy.pid);
+    return total && total.requests > 0 ? (1000 * total.ms) / total.requests : Number.NaN;
+  };
+  const cpuUs = { gateway: perRequest(p.gatewayProxy), reference: perRequest(p.undiciReverse) };
 
   const half = (saturation.figures["undici-reverse-proxy"]?.median ?? 0) / 2;
   const latency = await interleave({
     ...rounds,
-    reference: { name: "undici-reverse-proxy", measure: loaded("refHalf", refOpen, half) },
-    others: [{ name: "gateway", measure: loaded("gwHalf", gwOpen, half) }],
+    reference: {
+      name: "undici-reverse-proxy",
+      measure: loaded("refHalf", p.undiciReverse, refOpen, half),
+    },
+    others: [{ name: "gateway", measure: loaded("gwHalf", p.gatewayProxy, gwOpen, half) }],
     higherIsBetter: false,
   });
   const p99 = (name: string) => latency.figures[name]?.median ?? Number.NaN;
@@ -392,7 +421,14 @@ async function measureAll(p: Ports) {
       cpus: "proxies on CPU 1, load and upstreams on CPU 0",
     },
     forwarding: { ratio: tunnel.ratios.gateway, aa: tunnel.aa, mbps: tunnel.figures },
-    proxyMode: { ratio: saturation.ratios.gateway, aa: saturation.aa, rps: saturation.figures },
+    proxyMode: {
+      ratio: saturation.ratios.gateway,
+      aa: saturation.aa,
+      rps: saturation.figures,
+      cpuMicrosecondsPerRequest: cpuUs,
+      /** Reference CPU per request over the gateway's: above 1 the gateway is the cheaper. */
+      cpuEfficiencyRatio: cpuUs.reference / cpuUs.gateway,
+    },
     halfSaturation: {
       rate: half,
       p99Ms: latency.figures,
