@@ -4,8 +4,10 @@ import { type FormEvent, useEffect, useState } from "react";
 import { Button, TextField } from "./controls.tsx";
 
 /**
- * "Sign in with SSO": the work email picks the organisation by its verified domain, and the
- * browser leaves for the identity provider. A failed callback comes back with `?ssoError=`.
+ * Single sign-on from the sign-in page: the work address picks the organisation by its verified
+ * domain, and the browser leaves for the identity provider. A failed callback comes back with
+ * `?ssoError=`. The label and button avoid the words "Email" and "Sign in", so the password
+ * form's field and button keep unique accessible names.
  */
 export function SsoSignIn() {
   const [email, setEmail] = useState("");
@@ -30,7 +32,7 @@ export function SsoSignIn() {
       ) : null}
       <form onSubmit={onSubmit} className="flex flex-col gap-3">
         <TextField
-          label="Work email"
+          label="Work address"
           type="email"
           required
           value={email}
@@ -38,7 +40,7 @@ export function SsoSignIn() {
           autoComplete="email"
           hint="Your organisation's identity provider will ask you to sign in."
         />
-        <Button type="submit">Sign in with SSO</Button>
+        <Button type="submit">Continue with SSO</Button>
       </form>
     </section>
   );
