@@ -28,6 +28,8 @@ export const eventReasonsSchema = z.strictObject({
   mode: z.enum(["forwarding", "proxy"]),
   monitor: z.boolean(),
   default: z.boolean().optional(),
+  /** Why the flow was denied before any rule was evaluated (Decision.reasons.refused). */
+  refused: z.string().optional(),
 });
 
 /**

@@ -52,7 +52,9 @@ export function reasonsOf(event: DecisionEvent) {
   const { reasons } = event;
   const rule = reasons.ruleId
     ? { uid: reasons.ruleId, type: "ringfence-rule" }
-    : { name: "default deny", type: "default" };
+    : reasons.refused
+      ? { name: "refused", type: "refused", desc: reasons.refused }
+      : { name: "default deny", type: "default" };
   const firewallRule = {
     ...rule,
     match_details: reasons.sourceObjects,

@@ -1,6 +1,12 @@
 import type { PolicyIndex } from "./build-index.ts";
 import type { Candidate } from "./candidates.ts";
-import { type Decision, defaultDecision, type MonitorHit, ruleDecision } from "./decision.ts";
+import {
+  type Decision,
+  defaultDecision,
+  type MonitorHit,
+  refusedDecision,
+  ruleDecision,
+} from "./decision.ts";
 import { candidateDestination, contains } from "./destination.ts";
 import { type Flow, normalizeFlow } from "./flow.ts";
 import { candidateLists } from "./gather.ts";
@@ -15,6 +21,7 @@ import { portAllowed } from "./ports.ts";
 export function decide(index: PolicyIndex, rawFlow: Flow): Decision {
   const flow = normalizeFlow(rawFlow);
   const src = index.prefixes.lookup(flow.src);
+  if (flow.refused) return refusedDecision(flow.refused, idsOf(index, src));
   const dst = flow.dst ? index.prefixes.lookup(flow.dst) : new Uint32Array(0);
   const lists = candidateLists(index, flow, src, dst);
   const cursors = new Array<number>(lists.length).fill(0);

@@ -35,6 +35,11 @@ export interface Decision {
     readonly sourceObjects: readonly string[];
     readonly destination?: DestinationMatch;
     readonly default: boolean;
+    /**
+     * Set when the flow was denied before any rule was looked at, naming why (a path-style
+     * S3 request with a dot segment in its path; see flow.ts). No rule or default decided.
+     */
+    readonly refused?: string;
   };
   /** Monitor rules that matched, in evaluation order. */
   readonly monitored: readonly MonitorHit[];
@@ -110,6 +115,18 @@ export function defaultDecision(
   };
 }
 
+/** Builds the deny of a flow refused before evaluation (`NormalizedFlow.refused`). */
+export function refusedDecision(refused: string, sourceObjects: readonly string[]): Decision {
+  return {
+    action: "deny",
+    monitor: false,
+    mode: "forwarding",
+    profiles: [],
+    reasons: { sourceObjects, default: false, refused },
+    monitored: [],
+  };
+}
+
 /** The text form of a destination match used in events: `service:data-bucket s3:path-style`. */
 export function formatDestination(destination: DestinationMatch): string {
   return `${destination.type}:${destination.id} ${destination.form}`;
@@ -126,5 +143,6 @@ export function eventReasons(decision: Decision): EventReasons {
     mode: decision.mode,
     monitor: decision.monitor,
     default: decision.reasons.default,
+    ...(decision.reasons.refused ? { refused: decision.reasons.refused } : {}),
   };
 }

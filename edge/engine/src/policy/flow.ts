@@ -1,6 +1,7 @@
 import { formatIp, type IpAddress, NetParseError, parseIpResult, unmapIpv4 } from "../net/index.ts";
 import { normalizeHost } from "./hosts.ts";
-import { normalizePath } from "./path.ts";
+import { dotSegmentOf, normalizePath } from "./path.ts";
+import { isS3PathStyleHost } from "./services.ts";
 
 /** A connection or request to decide on, as a gateway or worker sees it. */
 export interface Flow {
@@ -13,9 +14,10 @@ export interface Flow {
   /** TLS server name indication. */
   readonly sni?: string;
   /**
-   * Request path (with query); proxy mode only. The engine decodes unreserved escapes and
-   * removes dot segments before matching (see normalizePath), so `/corp%2Ddata/` and
-   * `/x/../corp-data/` reach the same rules as `/corp-data/`.
+   * Request path (with query) exactly as sent, never pre-normalised; proxy mode only. The
+   * engine decodes unreserved escapes and removes dot segments before matching (see
+   * normalizePath), so `/corp%2Ddata/` and `/x/../corp-data/` reach the same rules as
+   * `/corp-data/`, except in a path-style S3 request: there a dot segment refuses the flow.
    */
   readonly path?: string;
   readonly method?: string;
@@ -44,8 +46,28 @@ export interface NormalizedFlow {
    * destination, so a Host that disagrees with the SNI cannot ride on an allowed SNI.
    */
   readonly names: readonly string[];
-  /** The request path after normalizePath. */
+  /**
+   * The request path after normalizePath; for a path-style S3 request with dot segments
+   * kept, so the bucket is the first raw segment, as S3 reads it.
+   */
   readonly path: string | undefined;
+  /**
+   * Why the flow is denied before any rule is looked at, when it is: a path-style S3 request
+   * whose path has a dot segment, whose bucket this engine will not guess at.
+   */
+  readonly refused: string | undefined;
+}
+
+/**
+ * S3 reads a path-style bucket from the raw first path segment and never resolves dot
+ * segments, while other parts of the chain (clients, proxies, URL parsers) may. A path such
+ * as `/other/%2E%2E/corp-data/key` is therefore one bucket to one reader and another to the
+ * next, so it is refused rather than read either way.
+ */
+function s3DotSegment(path: string): string | undefined {
+  const segment = dotSegmentOf(path);
+  if (segment === undefined) return undefined;
+  return `path: dot segment "${segment}" in a path-style S3 request; S3 takes the bucket from the first raw segment and does not resolve dot segments, so the bucket is ambiguous`;
 }
 
 function address(field: string, text: string): IpAddress {
@@ -89,8 +111,10 @@ export function normalizeFlow(flow: Flow): NormalizedFlow {
     const name = normalizeHost(value);
     if (!names.includes(name)) names.push(name);
   }
-  if (flow.path !== undefined && typeof flow.path !== "string")
-    throw new FlowError("path", "not a string");
-  const path = flow.path === undefined ? undefined : normalizePath(flow.path);
-  return { src, dst, dstText: dst ? formatIp(dst) : undefined, port, names, path };
+  const raw = flow.path;
+  if (raw !== undefined && typeof raw !== "string") throw new FlowError("path", "not a string");
+  const s3 = raw !== undefined && names.some(isS3PathStyleHost);
+  const refused = s3 ? s3DotSegment(raw) : undefined;
+  const path = raw === undefined ? undefined : normalizePath(raw, s3 ? "keep" : "remove");
+  return { src, dst, dstText: dst ? formatIp(dst) : undefined, port, names, path, refused };
 }

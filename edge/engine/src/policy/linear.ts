@@ -6,6 +6,7 @@ import {
   defaultDecision,
   formAdmits,
   type MonitorHit,
+  refusedDecision,
   ruleDecision,
   termHas,
 } from "./decision.ts";
@@ -150,6 +151,7 @@ export function decideLinear(policy: ResolvedPolicy, rawFlow: Flow): Decision {
   const memberships = policy.objects
     .filter((o) => contains(p.objects.get(o.id), flow.src))
     .map((o) => o.id);
+  if (flow.refused) return refusedDecision(flow.refused, memberships);
   const { end, set } = decisiveSet(policy.ruleSets);
   const monitored: MonitorHit[] = [];
 

@@ -35,10 +35,32 @@ function removeDotSegments(path: string): string {
   return out.join("/");
 }
 
-/** The normalised form of a request path (with optional query) that matching works on. */
-export function normalizePath(path: string): string {
+function splitQuery(path: string): [string, string] {
   const cut = path.indexOf("?");
-  const pathPart = cut < 0 ? path : path.slice(0, cut);
-  const query = cut < 0 ? "" : path.slice(cut);
-  return removeDotSegments(decodeUnreserved(pathPart)) + query;
+  return cut < 0 ? [path, ""] : [path.slice(0, cut), path.slice(cut)];
+}
+
+/**
+ * The normalised form of a request path (with optional query) that matching works on. With
+ * `dotSegments: "keep"` only escapes are decoded: the form for origins that, like S3, read the
+ * path as it came and never resolve `.` or `..`.
+ */
+export function normalizePath(path: string, dotSegments: "remove" | "keep" = "remove"): string {
+  const [pathPart, query] = splitQuery(path);
+  const decoded = decodeUnreserved(pathPart);
+  return (dotSegments === "remove" ? removeDotSegments(decoded) : decoded) + query;
+}
+
+/**
+ * The first dot segment of a path as it was sent (`..`, `.`, `%2E%2E`, `.%2e` and so on:
+ * any segment that is `.` or `..` once unreserved escapes are decoded), or undefined when it
+ * has none. The query is not looked at; `..%2F` is not a dot segment (`%2F` is no slash).
+ */
+export function dotSegmentOf(path: string): string | undefined {
+  const [pathPart] = splitQuery(path);
+  for (const segment of pathPart.split("/")) {
+    const decoded = segment.includes("%") ? decodeUnreserved(segment) : segment;
+    if (decoded === "." || decoded === "..") return segment;
+  }
+  return undefined;
 }

@@ -61,6 +61,21 @@ export function s3Forms(
 }
 
 /**
+ * Hosts where S3 reads the bucket from the path: the global and regional endpoints, the
+ * dash-region, dual-stack, FIPS and external-1 forms (first label `s3` or `s3-…`) and the
+ * PrivateLink `bucket.vpce-….s3.<region>.vpce` form, in the aws and China partitions. A
+ * virtual-hosted bucket named `s3-…` matches too; that only means its paths may not carry
+ * dot segments either (see flow.ts), which S3 refuses anyway.
+ */
+const S3_PATH_STYLE_HOST =
+  /^(?:s3|s3-[a-z0-9-]+|bucket\.vpce-[a-z0-9-]+\.s3)\.(?:[a-z0-9-]+\.)*amazonaws\.com(?:\.cn)?$/;
+
+/** True when a (normalised) host name is an S3 endpoint that takes path-style requests. */
+export function isS3PathStyleHost(name: string): boolean {
+  return S3_PATH_STYLE_HOST.test(name);
+}
+
+/**
  * The public and Private Link hosts of an Azure storage account's endpoints.
  * GAP(sovereign-clouds): only core.windows.net; Azure China and US Government suffixes need
  * a cloud field on the service object.

@@ -165,6 +165,12 @@ const flowArb = fc.record(
       "/bkt%2Fkey",
       "/x/..%2Fbkt/key",
       "/x/../bkt/key",
+      "/x/%2E%2E/bkt/key",
+      "/x/%2e./bkt",
+      "/./bkt/key",
+      "/bkt/%2E/key",
+      "/bkt/key?x=/../y",
+      "/bkt/..%2Fkey",
       "/gbk",
       "/api/x",
       "/apix",
@@ -238,7 +244,9 @@ describe("indexed and linear decisions", () => {
                 want,
               );
             const destination = decision.reasons.destination?.form;
-            const outcome = destination ?? (decision.reasons.default ? "default" : "any");
+            const outcome =
+              destination ??
+              (decision.reasons.refused ? "refused" : decision.reasons.default ? "default" : "any");
             outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
           }
         },
@@ -248,7 +256,7 @@ describe("indexed and linear decisions", () => {
     // The generators must reach every kind of match, or agreement would prove little.
     const reached = [...outcomes.keys()].map((form) => form.split(":")[0]);
     expect(new Set(reached)).toEqual(
-      new Set(["default", "any", "address", "fqdn", "s3", "gcs", "azure"]),
+      new Set(["default", "any", "address", "fqdn", "s3", "gcs", "azure", "refused"]),
     );
   }, 60_000);
 
@@ -264,6 +272,96 @@ describe("indexed and linear decisions", () => {
         ).toBe(first);
       }),
       { numRuns: 50 },
+    );
+  });
+});
+
+const BUCKETS = ["alpha", "beta", "gamma"];
+const DOTS = ["..", ".", "%2E%2E", "%2e%2e", "%2E%2e", ".%2E", "%2e.", "%2E", "%2e"];
+const PATH_STYLE = [
+  "s3.amazonaws.com",
+  "s3.eu-west-1.amazonaws.com",
+  "s3-eu-west-1.amazonaws.com",
+  "s3.dualstack.eu-west-1.amazonaws.com",
+  "bucket.vpce-0abc.s3.eu-west-1.vpce.amazonaws.com",
+];
+
+/** A path-style request's segments, some of them dot segments in any spelling. */
+const dotPathArb = fc
+  .array(fc.oneof(fc.constantFrom(...BUCKETS, "key", "k%2Fv"), fc.constantFrom(...DOTS)), {
+    minLength: 1,
+    maxLength: 5,
+  })
+  .map((segments) => `/${segments.join("/")}`);
+
+/** Allow or deny rules on random buckets, in random order, over a default of either kind. */
+const bucketPolicyArb = fc
+  .record({
+    rules: fc.array(
+      fc.record({ bucket: fc.constantFrom(...BUCKETS), action: fc.constantFrom("allow", "deny") }),
+      { maxLength: 4 },
+    ),
+    defaultAction: fc.constantFrom("allow", "deny"),
+  })
+  .map(({ rules, defaultAction }) =>
+    resolvePolicy(
+      {
+        schemaVersion: 1,
+        objects: [],
+        services: BUCKETS.map((bucket) => ({
+          id: bucket,
+          kind: "s3",
+          bucket,
+          region: "eu-west-1",
+        })),
+        ruleSets: [
+          {
+            id: "egress",
+            defaultAction,
+            rules: rules.map((rule, i) => ({
+              id: `r-${i}`,
+              destinations: [rule.bucket],
+              action: rule.action,
+              mode: "proxy",
+            })),
+          },
+        ],
+        profiles: [],
+      },
+      { schemaVersion: 1, assets: [] },
+    ),
+  );
+
+describe("path-style S3 buckets", () => {
+  it("a path with a dot segment is refused by both, and any other is read by its first raw segment", () => {
+    fc.assert(
+      fc.property(
+        bucketPolicyArb,
+        dotPathArb,
+        fc.constantFrom(...PATH_STYLE),
+        (resolved, path, host) => {
+          const flow: Flow = { srcIp: "10.0.0.1", dstHost: host, sni: host, dstPort: 443, path };
+          const want = decideLinear(resolved, flow);
+          for (const options of INDEX_OPTIONS)
+            expect(decide(buildIndex(resolved, options), flow)).toEqual(want);
+
+          const segments = path.slice(1).split("/");
+          const dotted = segments.some((segment) => DOTS.includes(segment));
+          if (dotted) {
+            expect(want).toMatchObject({ action: "deny", reasons: { default: false } });
+            expect(want.ruleId).toBeUndefined();
+            expect(want.reasons.refused).toMatch(/dot segment "[.%2Ee]+"/);
+            return;
+          }
+          expect(want.reasons.refused).toBeUndefined();
+          // The first rule on the first raw segment's bucket decides, else the default.
+          const bucket = segments[0];
+          const rule = resolved.ruleSets[0]?.rules.find((r) => r.destinations?.[0]?.id === bucket);
+          expect(want.ruleId).toBe(rule?.id);
+          expect(want.action).toBe(rule?.action ?? resolved.ruleSets[0]?.defaultAction);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });
