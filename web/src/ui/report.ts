@@ -100,3 +100,20 @@ export function windowOf(value: RangeValue, now: Date) {
 export function destinationOf(event: Pick<StoredEvent, "dstHost" | "dstPort">): string {
   return event.dstHost ? `${event.dstHost}:${event.dstPort}` : `:${event.dstPort}`;
 }
+
+/**
+ * Every bucket of the window, oldest first, with zeros where nothing was decided: the API
+ * lists only buckets that saw events, and a chart must keep quiet hours on its time axis.
+ */
+export function fillBuckets(decisions: Decisions): DecisionBucket[] {
+  const step = decisions.bucket === "hour" ? 3_600_000 : 86_400_000;
+  const seen = new Map(decisions.items.map((i) => [new Date(i.bucket).getTime(), i]));
+  const end = new Date(decisions.to).getTime();
+  const filled: DecisionBucket[] = [];
+  for (let t = Math.floor(new Date(decisions.from).getTime() / step) * step; t < end; t += step) {
+    filled.push(
+      seen.get(t) ?? { bucket: new Date(t).toISOString(), allow: 0, deny: 0, monitor: 0 },
+    );
+  }
+  return filled;
+}

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { openDatabase, seedDemo } from "@ringfence/db";
 import { type BrowserContext, chromium } from "playwright-core";
+import { inject } from "vitest";
 
 /** The web package's folder, where `next build` and `next start` run. */
 export const WEB_DIR = resolve(import.meta.dirname, "../..");
@@ -49,10 +50,24 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
   });
 }
 
-/** Builds the console once per run (set RINGFENCE_BROWSER_SKIP_BUILD=1 to reuse .next). */
+/**
+ * Builds the console once per run (set RINGFENCE_BROWSER_SKIP_BUILD=1 to reuse .next). The
+ * global setup (build-once.ts) builds before any file runs; inside a test file this is then a
+ * no-op, so several files share one build.
+ */
 export async function buildConsole(): Promise<void> {
   if (process.env.RINGFENCE_BROWSER_SKIP_BUILD === "1") return;
+  if (safeInject()) return;
   await run("pnpm", ["exec", "next", "build"], NEXT_ENV);
+}
+
+/** Whether the global setup has built the console; false outside a test worker. */
+function safeInject(): boolean {
+  try {
+    return inject("consoleBuilt") === true;
+  } catch {
+    return false;
+  }
 }
 
 /** A data directory seeded with the demo organisation, opened and closed before the server. */
@@ -87,14 +102,19 @@ function freePort(): Promise<number> {
 }
 
 /**
- * Starts `next start` on 127.0.0.1. The port is chosen first, because the API judges its own
- * origin (CSRF) by RINGFENCE_PUBLIC_URL when it sits behind Next.js, whose handlers see the
- * request URL Next rebuilt rather than the one the browser used.
+ * Starts `next start` on 127.0.0.1 with extra `settings` in its environment. The port is
+ * chosen first, because the API judges its own origin (CSRF) by RINGFENCE_PUBLIC_URL when it
+ * sits behind Next.js, whose handlers see the request URL Next rebuilt rather than the one the
+ * browser used.
  */
-export async function startConsole(dataDir: string): Promise<RunningServer> {
+export async function startConsole(
+  dataDir: string,
+  settings: Record<string, string> = {},
+): Promise<RunningServer> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const env = {
+    ...settings,
     ...NEXT_ENV,
     RINGFENCE_DATA_DIR: dataDir,
     RINGFENCE_KEK: randomBytes(32).toString("base64"),

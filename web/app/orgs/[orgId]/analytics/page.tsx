@@ -12,6 +12,7 @@ import {
   type Decisions,
   type DetectionCount,
   type EndpointCount,
+  fillBuckets,
   RANGES,
   type RangeValue,
   type RuleHit,
@@ -44,7 +45,7 @@ function Traffic({ span }: { span: Span }) {
       <p className="mb-2 text-sm" data-testid="traffic-totals">
         {total("allow")} allowed · {total("deny")} denied · {total("monitor")} monitored
       </p>
-      <TrafficChart items={items} bucket={decisions.data.bucket} />
+      <TrafficChart items={fillBuckets(decisions.data)} bucket={decisions.data.bucket} />
     </>
   );
 }

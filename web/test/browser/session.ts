@@ -1,0 +1,76 @@
+import { DEMO_OWNER_EMAIL } from "@ringfence/db";
+import type { BrowserContext, Page } from "playwright-core";
+import {
+  buildConsole,
+  DEMO_PASSWORD,
+  launchBrowser,
+  removeDir,
+  seededDataDir,
+  startConsole,
+} from "./harness.ts";
+import { WatchedPage } from "./watched-page.ts";
+
+/** A console on its own seeded data directory with a watched Chromium page on it. */
+export interface ConsoleSession {
+  origin: string;
+  watched: WatchedPage;
+  page: Page;
+  url(path: string): string;
+  close(): Promise<void>;
+}
+
+/** Builds (once per run), seeds, starts the server with `settings` and opens Chromium. */
+export async function openConsole(settings: Record<string, string> = {}): Promise<ConsoleSession> {
+  await buildConsole();
+  const { root, dataDir } = await seededDataDir();
+  const server = await startConsole(dataDir, settings);
+  let context: BrowserContext | undefined;
+  try {
+    context = await launchBrowser(root, server.url);
+    const watched = await WatchedPage.open(context);
+    const opened = context;
+    return {
+      origin: server.url,
+      watched,
+      page: watched.page,
+      url: (path) => `${server.url}${path}`,
+      close: async () => {
+        await opened.close();
+        await server.stop();
+        await removeDir(root);
+      },
+    };
+  } catch (error) {
+    await server.stop();
+    await removeDir(root);
+    throw error;
+  }
+}
+
+/** Signs the demo owner in from the keyboard; answers the organisation's path. */
+export async function signInOwner(session: ConsoleSession): Promise<string> {
+  const { page } = session;
+  await page.goto(session.url("/sign-in"));
+  await page.getByLabel("Email", { exact: true }).fill(DEMO_OWNER_EMAIL);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByLabel("Password").press("Enter");
+  await page.waitForURL(/\/orgs\/[^/]+$/);
+  return new URL(page.url()).pathname;
+}
+
+/** Opens a section from the sidebar and waits for its requests to settle. */
+export async function goTo(page: Page, section: string): Promise<void> {
+  await page
+    .getByRole("navigation", { name: "Sections" })
+    .getByRole("link", { name: section, exact: true })
+    .click();
+  await page.waitForLoadState("networkidle");
+}
+
+/** Creates a registration token on the Enforcers page, as an operator would. */
+export async function registrationToken(page: Page, name: string): Promise<string> {
+  await goTo(page, "Enforcers");
+  await page.getByLabel("Enforcer name").fill(name);
+  await page.getByRole("button", { name: "Create registration token" }).click();
+  return (await page.getByTestId("shown-once").textContent()) ?? "";
+}
