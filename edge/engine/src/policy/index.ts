@@ -10,6 +10,7 @@ export {
   type PolicyIndex,
 } from "./build-index.ts";
 export { BUILTIN_OBJECTS, isBuiltinId } from "./builtins.ts";
+export { type ConnectionDecision, decideConnection } from "./connection.ts";
 export { decide } from "./decide.ts";
 export {
   type Decision,
