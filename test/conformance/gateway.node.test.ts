@@ -7,13 +7,7 @@ import { loadCorpus } from "./load.node.ts";
  * Cases where the gateway disagrees with the expectation today, each with why and what removes
  * it. They run as expected failures, so a fix makes them fail until the entry is deleted.
  */
-const KNOWN_GAPS: Record<string, string> = {
-  // GAP(connect-path-style): the gateway decides CONNECT on the host alone before it can see a
-  // path, so a proxy-mode rule naming only path-style S3 forms can never be reached and the
-  // tunnel is refused with the default deny. Deciding CONNECT as "some proxy-mode rule could
-  // allow this host" (and the path per request inside the tunnel) would remove it.
-  "the reporting tier reads the bucket path-style": "connect-path-style",
-};
+const KNOWN_GAPS: Record<string, string> = {};
 
 // Runner (b): the Node gateway, through its real forward proxy, enforcing the corpus policy as
 // a signed bundle from a control plane; each case's client is named by a trusted hop's PROXY

@@ -1,7 +1,9 @@
 import {
   buildIndex,
+  type ConnectionDecision,
   type Decision,
   decide,
+  decideConnection,
   type Flow,
   FlowError,
   parseResolvedPolicy,
@@ -13,13 +15,18 @@ import { ProfileCache } from "./inspection.ts";
  * swaps it atomically when a new bundle is verified, so a connection decides against one
  * consistent index from start to finish.
  */
-export type { Decision, Flow };
+export type { ConnectionDecision, Decision, Flow };
 
 /** One enforceable policy: the compiled index of a verified bundle, or the fail-closed stand-in. */
 export type PolicyHandle = {
   /** Bundle version enforced, 0 when none was ever verified. */
   version: number;
   decide(flow: Flow): Decision;
+  /**
+   * Decides a connection before its requests are seen (CONNECT, ClientHello), with the
+   * decisions a request on it could get instead from rules that need its path.
+   */
+  decideConnection(flow: Flow): ConnectionDecision;
   /** Compiled inspection profiles for a decision's profile ids (undefined when none). */
   profiles?: ProfileCache;
 };
@@ -39,7 +46,11 @@ function denyAll(): Decision {
  * The policy enforced before any bundle has been verified (and when the configuration says to
  * fail closed): every flow is denied by default.
  */
-export const FAIL_CLOSED: PolicyHandle = { version: 0, decide: () => denyAll() };
+export const FAIL_CLOSED: PolicyHandle = {
+  version: 0,
+  decide: () => denyAll(),
+  decideConnection: () => ({ decision: denyAll(), byRequest: [] }),
+};
 
 /**
  * The opt-in alternative (`failClosed: false`): allow in forwarding mode until a bundle is
@@ -48,6 +59,7 @@ export const FAIL_CLOSED: PolicyHandle = { version: 0, decide: () => denyAll() }
 export const FAIL_OPEN: PolicyHandle = {
   version: 0,
   decide: () => ({ ...denyAll(), action: "allow" }),
+  decideConnection: () => ({ decision: { ...denyAll(), action: "allow" }, byRequest: [] }),
 };
 
 /**
@@ -67,6 +79,14 @@ export function compilePolicy(policy: unknown, version: number): PolicyHandle {
         return decide(index, flow);
       } catch (error) {
         if (error instanceof FlowError) return denyAll();
+        throw error;
+      }
+    },
+    decideConnection(flow) {
+      try {
+        return decideConnection(index, flow);
+      } catch (error) {
+        if (error instanceof FlowError) return { decision: denyAll(), byRequest: [] };
         throw error;
       }
     },

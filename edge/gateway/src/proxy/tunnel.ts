@@ -48,24 +48,30 @@ export async function handleConnect(
     return;
   }
   const request: TunnelRequest = { ctx, socket, reader, src, ...authority };
-  const early = decide(request, authority.host);
-  if (early.action === "deny" && !early.monitor) {
-    sendError(socket, 403, "denied", "policy denies this destination", "");
-    report(request, early, [], undefined);
+  const early = admit(request, authority.host);
+  if (early.denied) {
+    const message = early.finding ? PROXY_MODE_NEEDED : "policy denies this destination";
+    sendError(socket, 403, "denied", message, "");
+    report(request, early.decision, early.finding ? [early.finding] : [], undefined);
     return;
   }
 
   await writeAll(socket, "HTTP/1.1 200 Connection Established\r\n\r\n");
   const outcome = await awaitClientHello(reader, ctx.limits.helloTimeoutMs);
   if (!outcome.ok) {
-    report(request, early, [gatewayFinding(outcome.reason, "tls", "client-hello")], undefined);
+    report(
+      request,
+      early.decision,
+      [gatewayFinding(outcome.reason, "tls", "client-hello")],
+      undefined,
+    );
     socket.destroy();
     return;
   }
   const { hello } = outcome;
-  const decision = decide(request, hello.sni ?? authority.host, hello.sni);
-  const findings = helloFindings(request, hello);
-  if (findings.length > 0 || (decision.action === "deny" && !decision.monitor)) {
+  const { decision, denied, finding } = admit(request, hello.sni ?? authority.host, hello.sni);
+  const findings = [...helloFindings(request, hello), ...(finding ? [finding] : [])];
+  if (findings.length > 0 || denied) {
     report(request, decision, findings, hello.sni);
     socket.destroy();
     return;
@@ -75,9 +81,23 @@ export async function handleConnect(
   else await relay(request);
 }
 
-function decide(request: TunnelRequest, host: string, sni?: string): Decision {
+const PROXY_MODE_NEEDED =
+  "the rule for this destination matches on the request path, which only proxy mode can read";
+
+/** A connection decision: the decision to report, and whether the tunnel is refused. */
+type Admission = { decision: Decision; denied: boolean; finding?: Detection };
+
+/**
+ * Decides a tunnel before its requests can be read. A connection the host alone denies is
+ * still admitted when a proxy-mode rule that needs the request path (a path-style S3 bucket)
+ * could allow a request on it and the gateway can intercept: each request inside is then
+ * decided with its path, and one under no allowed prefix is refused there. Without
+ * interception (no organisation CA), or for a forwarding-mode rule with a path, the path can
+ * never be read, so the tunnel is denied with a finding that says so.
+ */
+function admit(request: TunnelRequest, host: string, sni?: string): Admission {
   const started = performance.now();
-  const decision = request.ctx.policy.current.decide({
+  const { decision, byRequest } = request.ctx.policy.current.decideConnection({
     srcIp: request.src.ip,
     dstHost: net.isIP(host) ? undefined : host,
     dstIp: net.isIP(host) ? host : undefined,
@@ -85,7 +105,16 @@ function decide(request: TunnelRequest, host: string, sni?: string): Decision {
     sni,
   });
   request.ctx.metrics.recordDecision(decision.action, "connection", performance.now() - started);
-  return decision;
+  if (decision.action === "allow" || decision.monitor) return { decision, denied: false };
+
+  const byPath = byRequest.find((candidate) => candidate.action === "allow");
+  if (!byPath) return { decision, denied: true };
+  if (byPath.mode === "proxy" && request.ctx.minter) return { decision: byPath, denied: false };
+  const finding = {
+    ...gatewayFinding("path-rule-needs-proxy-mode", "policy", "request.path"),
+    evidence: `rule ${byPath.ruleId ?? ""}: ${PROXY_MODE_NEEDED}`,
+  };
+  return { decision, denied: true, finding };
 }
 
 /**
