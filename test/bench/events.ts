@@ -1,19 +1,23 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openDatabase } from "@ringfence/db";
-import { sql } from "@ringfence/db/orm";
-import { createScratchDatabase } from "@ringfence/db/testing";
+import { type Database, events } from "@ringfence/db";
+import { eq, sql } from "@ringfence/db/orm";
+import type { DecisionEvent } from "@ringfence/engine/documents";
 import { DEFAULT_OUTBOX_SETTINGS, runOutboxRound } from "../../web/src/server/jobs/outbox.ts";
 import {
   decisionsOverTime,
+  detectionsByCategory,
   ruleHits,
   topEndpoints,
 } from "../../web/src/server/services/analytics/summary.ts";
 import { getEvent } from "../../web/src/server/services/events/get.ts";
 import { listEvents } from "../../web/src/server/services/events/list.ts";
 import { createIntegration } from "../../web/src/server/services/integrations/create.ts";
+import type { ReportContext } from "../../web/src/server/services/integrations/present.ts";
+import { prepareReport } from "../../web/src/server/services/integrations/runtime.ts";
 import { newWebhookSecret } from "../../web/src/server/services/integrations/secret.ts";
+import { registerEnforcer, startControlPlane } from "../../web/test/enforcers/harness.ts";
 import {
   decisionEvent,
   ingest,
@@ -23,16 +27,27 @@ import {
 import { startWebhookReceiver } from "../receivers/index.ts";
 
 /**
- * `pnpm bench:events` (PostgreSQL: RINGFENCE_TEST_PG_URL): ingestion events/s through the real
- * ingestion verb (batches of 500, trigger-fed outbox and rollups included) against a reference
- * of the same rows inserted into a plain copy of the table; delivery events/s to a signed-webhook
- * receiver on 127.0.0.1; then BENCH_EVENTS rows (default 10 million) generated with
- * generate_series over ten days, and the console's main queries timed on them.
+ * `pnpm bench:events` (PostgreSQL: RINGFENCE_TEST_PG_URL; the run makes its own database and
+ * drops it). Three parts:
+ *
+ * 1. Ingestion through the real path: a control plane served over HTTP on 127.0.0.1 and
+ *    BENCH_ENFORCERS registered enforcers posting BENCH_LIVE_EVENTS with the real client, in
+ *    batches of 500, all at once (trigger-fed rollups and outbox included). References in the
+ *    same run, with the same batches and concurrency: the previous path (one INSERT … VALUES
+ *    transaction per batch into the same table) and a plain INSERT into an unpartitioned copy
+ *    without trigger.
+ * 2. Delivery of those events to a Standard Webhooks receiver on 127.0.0.1 through the outbox.
+ * 3. BENCH_EVENTS history rows (default 10 million) over ten days, loaded with generate_series
+ *    and the rollups rebuilt set-based, then the console's queries timed through the very
+ *    service functions the routes call.
  */
 const BASE = process.env.RINGFENCE_TEST_PG_URL;
 const STORED = Number(process.env.BENCH_EVENTS ?? 10_000_000);
-const LIVE = Number(process.env.BENCH_LIVE_EVENTS ?? 20_000);
+const LIVE = Number(process.env.BENCH_LIVE_EVENTS ?? 100_000);
+const ENFORCERS = Number(process.env.BENCH_ENFORCERS ?? 8);
+const BATCH = 500;
 const ms = (start: number) => Math.round((performance.now() - start) * 10) / 10;
+const perSecond = (count: number, millis: number) => Math.round(count / (millis / 1000));
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
   const start = performance.now();
@@ -40,7 +55,57 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T
   return { ms: ms(start), result };
 }
 
-async function generate(db: Parameters<typeof orgWithContext>[0], organizationId: string) {
+/** Splits `count` events into `lanes` lists of batches, one list per concurrent sender. */
+function lanesOf(count: number, lanes: number, enforcerIds: string[]): DecisionEvent[][][] {
+  return Array.from({ length: lanes }, (_, lane) => {
+    const batches: DecisionEvent[][] = [];
+    for (let start = lane * BATCH; start < count; start += lanes * BATCH) {
+      const size = Math.min(BATCH, count - start);
+      const enforcer = enforcerIds[lane] ?? "enf_bench";
+      batches.push(Array.from({ length: size }, (_, i) => decisionEvent(start + i, enforcer)));
+    }
+    return batches;
+  });
+}
+
+/** Runs every lane's batches one after another, all lanes at once. */
+async function runLanes(
+  lanes: DecisionEvent[][][],
+  send: (batch: DecisionEvent[], lane: number) => Promise<unknown>,
+) {
+  await Promise.all(
+    lanes.map(async (batches, lane) => {
+      for (const batch of batches) await send(batch, lane);
+    }),
+  );
+}
+
+/** One INSERT … VALUES per batch, as ingestion stored events before group commit. */
+async function insertValues(
+  db: Database,
+  table: "events" | "bench_plain",
+  organizationId: string,
+  batch: DecisionEvent[],
+) {
+  const values = sql.join(
+    batch.map(
+      (e) =>
+        sql`(${organizationId}, ${e.id}::uuid, ${e.time}::timestamptz, ${e.enforcer.id}, ${e.kind}, ${e.action}, ${e.src.ip}::inet, ${e.dst.host ?? null}, ${e.dst.port}, ${e.reasons.ruleId ?? null}, ${JSON.stringify(e)}::jsonb)`,
+    ),
+    sql`, `,
+  );
+  await db.execute(
+    sql`INSERT INTO ${sql.identifier(table)} (organization_id, id, time, enforcer_id, kind, action, src_ip, dst_host, dst_port, rule_id, payload) VALUES ${values} ON CONFLICT DO NOTHING`,
+  );
+}
+
+/**
+ * Loads history with the real table's columns: sources from a pool of 50,000 addresses and 500
+ * destinations (an inventory-sized cardinality), 200 rules, one event in twenty a request with
+ * a WAF or DLP detection. Payloads are minimal: the row format, not the bytes, is what the
+ * console's queries read.
+ */
+async function generate(db: Database, organizationId: string) {
   await db.execute(
     sql`SELECT ringfence_ensure_event_partitions((now() AT TIME ZONE 'UTC')::date - 10, 12)`,
   );
@@ -53,9 +118,13 @@ async function generate(db: Parameters<typeof orgWithContext>[0], organizationId
     await db.execute(sql`
       INSERT INTO events (organization_id, id, time, enforcer_id, kind, action, src_ip, dst_host, dst_port, rule_id, payload)
       SELECT ${organizationId}, gen_random_uuid(), now() - (g % 864000) * interval '1 second',
-        'enf_bench', 'connection', (ARRAY['allow','deny','monitor'])[1 + g % 3],
-        ('10.' || (g / 65536) % 256 || '.' || (g / 256) % 256 || '.' || g % 256)::inet,
-        'svc' || g % 500 || '.internal', 443, 'rul_' || g % 200, '{}'::jsonb
+        'enf_history', CASE WHEN g % 20 = 0 THEN 'request' ELSE 'connection' END,
+        (ARRAY['allow','deny','monitor'])[1 + g % 3],
+        ('10.' || (g % 50000) / 65536 || '.' || ((g % 50000) / 256) % 256 || '.' || g % 256)::inet,
+        'svc' || g % 500 || '.internal', 443, 'rul_' || g % 200,
+        CASE WHEN g % 20 = 0 THEN jsonb_build_object('detections', jsonb_build_array(
+          jsonb_build_object('category', (ARRAY['waf','dlp','ips'])[1 + g % 3], 'severity', 'high')))
+        ELSE '{}'::jsonb END
       FROM generate_series(${done + 1}::int, ${done + n}::int) AS g
     `);
   }
@@ -63,13 +132,14 @@ async function generate(db: Parameters<typeof orgWithContext>[0], organizationId
   await rebuildRollups(db, organizationId);
 }
 
-/** Recomputes the hourly rollups of the generated rows in three set-based statements. */
-async function rebuildRollups(db: Parameters<typeof orgWithContext>[0], organizationId: string) {
+/** Recomputes the hourly rollups of the generated rows in set-based statements. */
+async function rebuildRollups(db: Database, organizationId: string) {
+  const history = sql`organization_id = ${organizationId} AND enforcer_id = 'enf_history'`;
   await db.execute(sql`
     INSERT INTO event_counts_hourly AS c
     SELECT organization_id, date_trunc('hour', time, 'UTC'), kind, action, coalesce(rule_id, ''),
       count(*), min(time), max(time)
-    FROM events WHERE organization_id = ${organizationId} AND enforcer_id = 'enf_bench'
+    FROM events WHERE ${history}
     GROUP BY 1, 2, 3, 4, 5
     ON CONFLICT (organization_id, hour, kind, action, rule_id) DO UPDATE SET
       events = c.events + excluded.events, first_time = least(c.first_time, excluded.first_time),
@@ -78,25 +148,83 @@ async function rebuildRollups(db: Parameters<typeof orgWithContext>[0], organiza
   await db.execute(sql`
     INSERT INTO event_endpoints_hourly AS e
     SELECT organization_id, date_trunc('hour', time, 'UTC'), side, value, count(*) FROM (
-      SELECT organization_id, time, 'src' AS side, host(src_ip) AS value FROM events
-      WHERE organization_id = ${organizationId} AND enforcer_id = 'enf_bench'
+      SELECT organization_id, time, 'src' AS side, host(src_ip) AS value FROM events WHERE ${history}
       UNION ALL
       SELECT organization_id, time, 'dst', coalesce(dst_host, '') || ':' || dst_port FROM events
-      WHERE organization_id = ${organizationId} AND enforcer_id = 'enf_bench'
+      WHERE ${history}
     ) AS sides GROUP BY 1, 2, 3, 4
     ON CONFLICT (organization_id, hour, side, value) DO UPDATE SET events = e.events + excluded.events
   `);
+  await db.execute(sql`
+    INSERT INTO event_detections_hourly AS d
+    SELECT organization_id, date_trunc('hour', time, 'UTC'), x->>'category', x->>'severity', count(*)
+    FROM events, jsonb_array_elements(coalesce(payload->'detections', '[]'::jsonb)) AS x
+    WHERE ${history} AND kind = 'request'
+    GROUP BY 1, 2, 3, 4
+    ON CONFLICT (organization_id, hour, category, severity) DO UPDATE SET events = d.events + excluded.events
+  `);
+}
+
+/** Times the console's queries through the services its routes call. */
+async function timeQueries(ctx: ReportContext, someEventId: string) {
+  const week = {
+    from: new Date(Date.now() - 7 * 86_400_000).toISOString(),
+    limit: 10,
+    bucket: "hour" as const,
+  };
+  const day = { limit: 10, bucket: "hour" as const };
+  const query = async (work: () => Promise<unknown>) => (await timed(work)).ms;
+  const firstPage = await listEvents({ ctx, input: { limit: 50 } });
+  return {
+    trafficLast24hHourly: await query(() => decisionsOverTime({ ctx, input: day })),
+    trafficLast7dDaily: await query(() =>
+      decisionsOverTime({ ctx, input: { ...week, bucket: "day" } }),
+    ),
+    topSourcesLast24h: await query(() => topEndpoints({ ctx, input: { ...day, side: "src" } })),
+    topSourcesLast7d: await query(() => topEndpoints({ ctx, input: { ...week, side: "src" } })),
+    topDestinationsLast7d: await query(() =>
+      topEndpoints({ ctx, input: { ...week, side: "dst" } }),
+    ),
+    ruleHitsLast7d: await query(() => ruleHits({ ctx, input: week })),
+    detectionsLast7d: await query(() => detectionsByCategory({ ctx, input: week })),
+    explorerFirstPage: await query(() => listEvents({ ctx, input: { limit: 50 } })),
+    explorerSecondPage: await query(() =>
+      listEvents({ ctx, input: { limit: 50, cursor: firstPage.nextCursor ?? undefined } }),
+    ),
+    explorerDenied: await query(() => listEvents({ ctx, input: { limit: 50, action: "deny" } })),
+    explorerByRule: await query(() => listEvents({ ctx, input: { limit: 50, ruleId: "rul_7" } })),
+    explorerBySource: await query(() =>
+      listEvents({ ctx, input: { limit: 50, srcIp: "10.0.3.7" } }),
+    ),
+    eventById: await query(() => getEvent({ ctx, input: { eventId: someEventId } })),
+  };
+}
+
+async function timeTopLists(ctx: ReportContext) {
+  const week = { from: new Date(Date.now() - 7 * 86_400_000).toISOString(), limit: 10 };
+  const input = { ...week, bucket: "hour" as const };
+  return {
+    topSourcesLast7d: (await timed(() => topEndpoints({ ctx, input: { ...input, side: "src" } })))
+      .ms,
+    topDestinationsLast7d: (
+      await timed(() => topEndpoints({ ctx, input: { ...input, side: "dst" } }))
+    ).ms,
+  };
 }
 
 async function main() {
   if (!BASE) throw new Error("bench:events needs RINGFENCE_TEST_PG_URL (PostgreSQL on 127.0.0.1)");
-  const scratch = await createScratchDatabase(BASE);
-  const database = await openDatabase({ url: scratch.url, poolSize: 4 });
-  const db = database.db;
+  process.env.RINGFENCE_TEST_BACKEND = "pg";
+  const plane = await startControlPlane();
+  const db = plane.server.database.db;
   const secret = newWebhookSecret();
   const receiver = await startWebhookReceiver({ secret });
   try {
-    const ctx = await orgWithContext(db, await testRuntime());
+    const report = prepareReport(db, await testRuntime());
+    const ctx: ReportContext = {
+      ...(await orgWithContext(db, report)),
+      organizationId: plane.orgId,
+    };
     await createIntegration({
       ctx,
       input: {
@@ -111,76 +239,83 @@ async function main() {
         deadLetterAfterSeconds: 3600,
       },
     });
-    const batches = Array.from({ length: LIVE / 500 }, (_, b) =>
-      Array.from({ length: 500 }, (_, i) => decisionEvent(b * 500 + i)),
+    const enforcers = await Promise.all(
+      Array.from({ length: ENFORCERS }, (_, i) => registerEnforcer(plane, `bench-${i}`)),
     );
-    const ingestion = await timed(async () => {
-      for (const batch of batches) await ingest(db, ctx.organizationId, batch);
-    });
-    await db.execute(sql`CREATE TABLE bench_reference (LIKE events INCLUDING DEFAULTS)`);
-    const reference = await timed(async () => {
-      for (const batch of batches) {
-        const values = sql.join(
-          batch.map(
-            (e) =>
-              sql`(${ctx.organizationId}, ${e.id}::uuid, ${e.time}::timestamptz, ${e.enforcer.id}, ${e.kind}, ${e.action}, ${e.src.ip}::inet, ${e.dst.host ?? null}, ${e.dst.port}, ${e.reasons.ruleId ?? null}, ${JSON.stringify(e)}::jsonb)`,
-          ),
-          sql`, `,
-        );
-        await db.execute(
-          sql`INSERT INTO bench_reference (organization_id, id, time, enforcer_id, kind, action, src_ip, dst_host, dst_port, rule_id, payload) VALUES ${values}`,
-        );
-      }
-    });
+    const ids = enforcers.map((enforcer) => enforcer.answer.enforcerId);
+
+    const live = lanesOf(LIVE, ENFORCERS, ids);
+    const ingestion = await timed(() =>
+      runLanes(
+        live,
+        (batch, lane) => enforcers[lane]?.client.postEvents(batch) ?? Promise.resolve(),
+      ),
+    );
+    // The references write the same batches into another organisation, which has no
+    // integration, so the delivery below counts only what came through the real path.
+    const quiet = (await orgWithContext(db, report)).organizationId;
+    // The ingestion verb alone (what the route calls after parsing), to separate the database
+    // side from HTTP and validation.
+    const verb = await timed(() =>
+      runLanes(lanesOf(LIVE, ENFORCERS, ids), (batch) => ingest(db, quiet, batch)),
+    );
+    const previous = await timed(() =>
+      runLanes(lanesOf(LIVE, ENFORCERS, ids), (batch) => insertValues(db, "events", quiet, batch)),
+    );
+    await db.execute(sql`CREATE TABLE bench_plain (LIKE events INCLUDING DEFAULTS)`);
+    const plain = await timed(() =>
+      runLanes(lanesOf(LIVE, ENFORCERS, ids), (batch) =>
+        insertValues(db, "bench_plain", quiet, batch),
+      ),
+    );
+
     const settings = { ...DEFAULT_OUTBOX_SETTINGS, batchSize: 500, fanOutBatch: 5000 };
     const delivery = await timed(async () => {
-      while (receiver.collector.uids.size < LIVE) await runOutboxRound(db, ctx.report, settings);
+      while (receiver.collector.uids.size < LIVE) await runOutboxRound(db, report, settings);
     });
 
-    const generation = await timed(() => generate(db, ctx.organizationId));
+    const generation = await timed(() => generate(db, plane.orgId));
+    // What autovacuum does after a bulk insert: statistics, and the visibility map that lets
+    // the rollup queries read counts from their indexes alone.
+    await db.execute(
+      sql`VACUUM (ANALYZE) event_counts_hourly, event_endpoints_hourly, event_detections_hourly`,
+    );
     await db.execute(sql`ANALYZE events`);
-    const week = {
-      from: new Date(Date.now() - 7 * 86_400_000).toISOString(),
-      limit: 10,
-      bucket: "hour" as const,
-    };
-    const day = { limit: 10, bucket: "hour" as const };
-    const queries = {
-      decisionsLast24h: (await timed(() => decisionsOverTime({ ctx, input: day }))).ms,
-      decisionsLast7dByDay: (
-        await timed(() => decisionsOverTime({ ctx, input: { ...week, bucket: "day" } }))
-      ).ms,
-      topSourcesLast24h: (await timed(() => topEndpoints({ ctx, input: { ...day, side: "src" } })))
-        .ms,
-      topDestinationsLast7d: (
-        await timed(() => topEndpoints({ ctx, input: { ...week, side: "dst" } }))
-      ).ms,
-      ruleHitsLast7d: (await timed(() => ruleHits({ ctx, input: week }))).ms,
-      eventsFirstPageDenied: (
-        await timed(() => listEvents({ ctx, input: { limit: 50, action: "deny" } }))
-      ).ms,
-      eventsByRuleFirstPage: (
-        await timed(() => listEvents({ ctx, input: { limit: 50, ruleId: "rul_7" } }))
-      ).ms,
-      eventById: (
-        await timed(() => getEvent({ ctx, input: { eventId: batches[0]?.[0]?.id ?? "" } }))
-      ).ms,
-    };
+    // An event that came through the real path: history rows carry no full payload to show.
+    const [someEvent] = await db
+      .select({ id: events.id })
+      .from(events)
+      .where(eq(events.enforcerId, ids[0] ?? ""))
+      .limit(1);
+    const queriesMs = await timeQueries(ctx, someEvent?.id ?? "");
+    // The same top lists once more without the rollup's side index (migration 0012), as the
+    // reference that index is judged against; the run's database is dropped afterwards anyway.
+    await db.execute(sql`DROP INDEX event_endpoints_hourly_side_idx`);
+    const withoutSideIndexMs = await timeTopLists(ctx);
+
     const results = {
-      storedEvents: STORED + LIVE,
+      measuredAt: new Date().toISOString(),
+      storedEvents: STORED + 2 * LIVE,
       ingestion: {
         events: LIVE,
-        eventsPerSecond: Math.round(LIVE / (ingestion.ms / 1000)),
-        referencePlainInsertEventsPerSecond: Math.round(LIVE / (reference.ms / 1000)),
-        ratioToReference: Math.round((reference.ms / ingestion.ms) * 100) / 100,
+        enforcers: ENFORCERS,
+        batch: BATCH,
+        eventsPerSecond: perSecond(LIVE, ingestion.ms),
+        verbOnlyEventsPerSecond: perSecond(LIVE, verb.ms),
+        previousPerBatchInsertEventsPerSecond: perSecond(LIVE, previous.ms),
+        plainInsertEventsPerSecond: perSecond(LIVE, plain.ms),
+        ratioToPreviousPath: Math.round((previous.ms / ingestion.ms) * 100) / 100,
+        verbRatioToPreviousPath: Math.round((previous.ms / verb.ms) * 100) / 100,
+        ratioToPlainInsert: Math.round((plain.ms / ingestion.ms) * 100) / 100,
       },
       delivery: {
         events: LIVE,
-        eventsPerSecond: Math.round(LIVE / (delivery.ms / 1000)),
+        eventsPerSecond: perSecond(LIVE, delivery.ms),
         received: receiver.collector.received,
       },
       generationSeconds: Math.round(generation.ms / 100) / 10,
-      queriesMs: queries,
+      queriesMs,
+      withoutSideIndexMs,
     };
     const out = join(
       fileURLToPath(new URL("../../bench-results/", import.meta.url)),
@@ -191,8 +326,7 @@ async function main() {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } finally {
     await receiver.close();
-    await database.close();
-    await scratch.drop();
+    await plane.close();
   }
 }
 
