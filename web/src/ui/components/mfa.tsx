@@ -51,15 +51,10 @@ export function SecondFactorForm({
           hint="One of the ten codes you saved; each works once."
         />
       ) : (
-        <TextField
+        <CodeField
           label="Authentication code"
-          required
-          inputMode="numeric"
-          pattern="[0-9]{6}"
-          maxLength={6}
           value={value}
-          onChange={(event) => setValue(event.target.value)}
-          autoComplete="one-time-code"
+          onChange={setValue}
           hint="The six digits your authenticator app shows now."
         />
       )}
@@ -78,6 +73,28 @@ export function SecondFactorForm({
         {useRecovery ? "Use the authenticator app" : "Use a recovery code"}
       </button>
     </form>
+  );
+}
+
+/** A six-digit code field that phones fill from the authenticator (`one-time-code`). */
+function CodeField(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  hint?: string;
+}) {
+  return (
+    <TextField
+      label={props.label}
+      required
+      inputMode="numeric"
+      pattern="[0-9]{6}"
+      maxLength={6}
+      value={props.value}
+      onChange={(event) => props.onChange(event.target.value)}
+      autoComplete="one-time-code"
+      hint={props.hint}
+    />
   );
 }
 
@@ -228,16 +245,7 @@ function Enrolment({ onConfirmed }: { onConfirmed: (codes: string[]) => void }) 
       <p className="text-sm">
         Key: <code data-testid="totp-secret">{start.data.secret}</code>
       </p>
-      <TextField
-        label="First code from the app"
-        required
-        inputMode="numeric"
-        pattern="[0-9]{6}"
-        maxLength={6}
-        value={code}
-        onChange={(event) => setCode(event.target.value)}
-        autoComplete="one-time-code"
-      />
+      <CodeField label="First code from the app" value={code} onChange={setCode} />
       <ErrorBox error={confirm.error} />
       <Button type="submit" disabled={confirm.isPending}>
         Turn on
