@@ -6,7 +6,9 @@ import { httpsViaConnect, makePki, startHttpsUpstream, type TestPki } from "./tl
 
 // Rules that name a path can only match once a request is read. 127.0.0.3 may read
 // api.test/reports in proxy mode; other.test/docs is allowed in forwarding mode, where no
-// request is ever read; 127.0.0.4 matches no rule.
+// request is ever read; 127.0.0.4 matches no rule. wide.test is allowed in forwarding mode after
+// a rule denying its /admin path, which a relayed tunnel could never enforce; open.test is allowed
+// in forwarding mode before such a deny, which its allow already shadows.
 const policy = () =>
   compilePolicy(
     resolvePolicy(
@@ -16,6 +18,10 @@ const policy = () =>
         services: [
           { id: "reports", kind: "fqdn", hosts: ["api.test"], pathPrefixes: ["/reports"] },
           { id: "docs", kind: "fqdn", hosts: ["other.test"], pathPrefixes: ["/docs"] },
+          { id: "wide-admin", kind: "fqdn", hosts: ["wide.test"], pathPrefixes: ["/admin"] },
+          { id: "wide", kind: "fqdn", hosts: ["wide.test"] },
+          { id: "open-admin", kind: "fqdn", hosts: ["open.test"], pathPrefixes: ["/admin"] },
+          { id: "open", kind: "fqdn", hosts: ["open.test"] },
         ],
         ruleSets: [
           {
@@ -30,6 +36,10 @@ const policy = () =>
                 mode: "proxy",
               },
               { id: "docs", destinations: ["docs"], action: "allow", mode: "forwarding" },
+              { id: "no-wide-admin", destinations: ["wide-admin"], action: "deny" },
+              { id: "wide", destinations: ["wide"], action: "allow", mode: "forwarding" },
+              { id: "open", destinations: ["open"], action: "allow", mode: "forwarding" },
+              { id: "no-open-admin", destinations: ["open-admin"], action: "deny" },
             ],
           },
         ],
@@ -44,10 +54,11 @@ let pki: TestPki;
 let upstream: Awaited<ReturnType<typeof startHttpsUpstream>>;
 let proxying: Awaited<ReturnType<typeof startTestGateway>>;
 let forwardingOnly: Awaited<ReturnType<typeof startTestGateway>>;
-const hosts = { "api.test": ["127.0.0.1"], "other.test": ["127.0.0.1"] };
+const names = ["api.test", "other.test", "wide.test", "open.test"];
+const hosts = Object.fromEntries(names.map((name) => [name, ["127.0.0.1"]]));
 
 beforeAll(async () => {
-  pki = await makePki(["api.test", "other.test"]);
+  pki = await makePki(names);
   upstream = await startHttpsUpstream(pki.upstreamLeaf);
   const common = { hosts, upstreamCa: [pki.upstreamCa.certPem] };
   proxying = await startTestGateway({
@@ -128,6 +139,33 @@ describe("a forwarding-mode rule that needs the request path", () => {
     expect(proxying.events.at(-1)?.detections?.[0]).toMatchObject({
       id: "gateway.path-rule-needs-proxy-mode",
       evidence: expect.stringContaining("rule docs"),
+    });
+  });
+});
+
+describe("a forwarding-mode allow on a host with a path deny before it", () => {
+  it("refuses the tunnel, naming the deny it could not enforce", async () => {
+    const result = await via(proxying, "127.0.0.4", "wide.test", "/index.html");
+
+    expect(result).toEqual({ error: "CONNECT answered 403" });
+    const event = proxying.events.at(-1);
+    expect(event).toMatchObject({ kind: "connection", action: "deny" });
+    expect(event?.detections?.[0]).toMatchObject({
+      id: "gateway.path-rule-needs-proxy-mode",
+      evidence: expect.stringContaining("rule no-wide-admin"),
+    });
+  });
+
+  it("relays the tunnel when the allow comes first and shadows the path deny", async () => {
+    const result = await via(proxying, "127.0.0.4", "open.test", "/index.html");
+
+    // Relayed untouched: the client, trusting only the organisation CA, meets the upstream's
+    // own certificate.
+    expect(result).toEqual({ error: "unable to verify the first certificate" });
+    expect(proxying.events.at(-1)).toMatchObject({
+      kind: "connection",
+      action: "allow",
+      reasons: { ruleId: "open" },
     });
   });
 });

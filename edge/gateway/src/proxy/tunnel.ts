@@ -93,7 +93,9 @@ type Admission = { decision: Decision; denied: boolean; finding?: Detection };
  * could allow a request on it and the gateway can intercept: each request inside is then
  * decided with its path, and one under no allowed prefix is refused there. Without
  * interception (no organisation CA), or for a forwarding-mode rule with a path, the path can
- * never be read, so the tunnel is denied with a finding that says so.
+ * never be read, so the tunnel is denied with a finding that says so. The same holds the other
+ * way round: a host allowed in forwarding mode is refused when an earlier rule denies a path on
+ * it, since the relayed bytes are never read and that deny could not be enforced.
  */
 function admit(request: TunnelRequest, host: string, sni?: string): Admission {
   const started = performance.now();
@@ -105,16 +107,28 @@ function admit(request: TunnelRequest, host: string, sni?: string): Admission {
     sni,
   });
   request.ctx.metrics.recordDecision(decision.action, "connection", performance.now() - started);
-  if (decision.action === "allow" || decision.monitor) return { decision, denied: false };
+  if (decision.action === "allow" || decision.monitor) {
+    // A tunnel relayed in forwarding mode is never read, so an earlier rule that denies some
+    // path on this host could not hold: refuse the tunnel rather than let the path through.
+    const pathDeny =
+      decision.mode === "proxy"
+        ? undefined
+        : byRequest.find((candidate) => candidate.action !== "allow" && !candidate.monitor);
+    if (!pathDeny) return { decision, denied: false };
+    return { decision: pathDeny, denied: true, finding: needsProxyMode(pathDeny) };
+  }
 
   const byPath = byRequest.find((candidate) => candidate.action === "allow");
   if (!byPath) return { decision, denied: true };
   if (byPath.mode === "proxy" && request.ctx.minter) return { decision: byPath, denied: false };
-  const finding = {
+  return { decision, denied: true, finding: needsProxyMode(byPath) };
+}
+
+function needsProxyMode(rule: Decision): Detection {
+  return {
     ...gatewayFinding("path-rule-needs-proxy-mode", "policy", "request.path"),
-    evidence: `rule ${byPath.ruleId ?? ""}: ${PROXY_MODE_NEEDED}`,
+    evidence: `rule ${rule.ruleId ?? ""}: ${PROXY_MODE_NEEDED}`,
   };
-  return { decision, denied: true, finding };
 }
 
 /**
