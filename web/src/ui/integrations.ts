@@ -70,7 +70,7 @@ export interface IntegrationSettings {
   minSeverity: string;
   includeAudit: boolean;
   enabled: boolean;
-  deadLetterHours: string;
+  deadLetterMinutes: string;
 }
 
 export function settingsOf(integration: Integration): IntegrationSettings {
@@ -80,7 +80,7 @@ export function settingsOf(integration: Integration): IntegrationSettings {
     minSeverity: String(integration.minSeverity),
     includeAudit: integration.includeAudit,
     enabled: integration.enabled,
-    deadLetterHours: String(integration.deadLetterAfterSeconds / 3600),
+    deadLetterMinutes: String(integration.deadLetterAfterSeconds / 60),
   };
 }
 
@@ -92,6 +92,6 @@ export function bodyOf(settings: IntegrationSettings) {
     minSeverity: Number(settings.minSeverity),
     includeAudit: settings.includeAudit,
     enabled: settings.enabled,
-    deadLetterAfterSeconds: Math.round(Number(settings.deadLetterHours) * 3600),
+    deadLetterAfterSeconds: Math.round(Number(settings.deadLetterMinutes) * 60),
   };
 }

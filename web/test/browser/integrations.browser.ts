@@ -18,14 +18,16 @@ let session: ConsoleSession | undefined;
 let watched: WatchedPage;
 let page: Page;
 let receiver: Server | undefined;
-/** OCSF events the loopback webhook receiver was sent, by their uid (at least once). */
+/** OCSF events the loopback webhook receiver was sent on `/hook`, by uid (at least once). */
 const received = new Set<string>();
-/** Each batch as it arrived, to check its Standard Webhooks signature afterwards. */
+/** Each `/hook` batch as it arrived, to check its Standard Webhooks signature afterwards. */
 const batches: { signed: string; signature: string }[] = [];
+/** While true, `/flaky` answers 503, so its deliveries retry and then dead-letter. */
+let flaky = true;
 let hookUrl = "";
 let secret = "";
 
-/** A webhook receiver on loopback that records every batch and the OCSF events in it. */
+/** A webhook receiver on loopback: `/hook` records every batch, `/flaky` fails on demand. */
 function startReceiver(): Promise<Server> {
   const server = createServer((request, response) => {
     let body = "";
@@ -33,6 +35,10 @@ function startReceiver(): Promise<Server> {
       body += chunk.toString();
     });
     request.on("end", () => {
+      if (request.url === "/flaky") {
+        response.writeHead(flaky ? 503 : 204).end();
+        return;
+      }
       const header = (name: string) => String(request.headers[name] ?? "");
       const signed = `${header("webhook-id")}.${header("webhook-timestamp")}.${body}`;
       batches.push({ signed, signature: header("webhook-signature") });
@@ -59,7 +65,7 @@ afterAll(async () => {
 });
 
 async function until(check: () => boolean | Promise<boolean>, what: string) {
-  for (let i = 0; i < 120; i++) {
+  for (let i = 0; i < 400; i++) {
     if (await check()) return;
     await new Promise((done) => setTimeout(done, 500));
   }
@@ -95,7 +101,15 @@ describe("integrations and draft editors in the console over the running product
     await page.getByLabel("Target").fill("https://127.0.0.1:8088");
     await page.getByLabel("HEC token").press("Enter");
     await page.getByRole("link", { name: "splunk" }).waitFor();
-    expect(await page.getByText("stored (write-only)").count()).toBe(2);
+
+    // The shortest dead-letter horizon, so the replay test below need not wait a day.
+    await page.getByLabel("Kind").selectOption("webhook");
+    await page.getByLabel("Name").fill("flaky-hook");
+    await page.getByLabel("Target").fill(hookUrl.replace("/hook", "/flaky"));
+    await page.getByLabel("Dead-letter after (minutes)").fill("1");
+    await page.getByRole("button", { name: "Add integration" }).click();
+    await page.getByRole("link", { name: "flaky-hook" }).waitFor();
+    expect(await page.getByText("stored (write-only)").count()).toBe(3);
     expect(await page.content()).not.toContain("hec-token-never-shown");
     await watched.shot("integrations");
   });
@@ -179,6 +193,30 @@ describe("integrations and draft editors in the console over the running product
     await page.getByRole("cell", { name: /^2 detectors/ }).waitFor();
     await watched.shot("profiles");
   });
+
+  it("replays dead-lettered deliveries once the receiver is back", async () => {
+    await goTo(page, "Integrations");
+    await page.getByRole("link", { name: "flaky-hook" }).click();
+    const deliveries = page.getByLabel("Deliveries");
+    await deliveries.waitFor();
+    // Retries back off from 1 s; the first failure after the 60 s horizon dead-letters.
+    await until(async () => {
+      await page.reload();
+      await page.getByRole("cell", { name: "503" }).first().waitFor();
+      return (await page.getByRole("button", { name: "Replay dead-lettered" }).count()) > 0;
+    }, "deliveries to dead-letter");
+    expect(await page.getByRole("cell", { name: /^event / }).count()).toBeGreaterThan(0);
+    await watched.shot("integration-dead");
+
+    flaky = false;
+    await page.getByRole("button", { name: "Replay dead-lettered" }).click();
+    expect(await page.getByTestId("replayed").textContent()).toMatch(/^[1-9]\d* requeued$/);
+    await deliveries.selectOption("delivered");
+    await page
+      .getByRole("cell", { name: /^event / })
+      .first()
+      .waitFor({ timeout: 30_000 });
+  }, 240_000);
 
   it("logged no console error on any page", () => {
     expect(watched.errors).toEqual([]);

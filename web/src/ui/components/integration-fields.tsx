@@ -56,11 +56,11 @@ export function IntegrationFields({
         onChange={(e) => set("minSeverity", e.target.value)}
       />
       <TextField
-        label="Dead-letter after (hours)"
+        label="Dead-letter after (minutes)"
         inputMode="decimal"
-        value={value.deadLetterHours}
+        value={value.deadLetterMinutes}
         hint="Failed deliveries are retried with backoff until then, then kept for replay."
-        onChange={(e) => set("deadLetterHours", e.target.value)}
+        onChange={(e) => set("deadLetterMinutes", e.target.value)}
       />
       <div className="flex flex-wrap gap-4 sm:col-span-2">
         <Check

@@ -23,7 +23,7 @@ const BLANK = {
   minSeverity: "0",
   includeAudit: false,
   enabled: true,
-  deadLetterHours: "24",
+  deadLetterMinutes: "1440",
 };
 
 /**
