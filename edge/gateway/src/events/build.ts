@@ -41,6 +41,7 @@ function reasonsOf(decision: Decision | undefined): EventReasons {
     mode: decision?.mode ?? "forwarding",
     monitor: decision?.monitor ?? false,
     default: decision === undefined || decision.reasons.default,
+    refused: decision?.reasons.refused,
   };
 }
 

@@ -47,6 +47,7 @@ export function decisionEvent(outcome: RequestOutcome): DecisionEvent {
       mode: decision?.mode ?? "forwarding",
       monitor: decision?.monitor ?? false,
       ...(decision?.reasons.default === true ? { default: true } : {}),
+      ...(decision?.reasons.refused === undefined ? {} : { refused: decision.reasons.refused }),
     },
   };
   if (outcome.detections !== undefined && outcome.detections.length > 0) {
