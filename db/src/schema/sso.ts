@@ -4,6 +4,7 @@ import { ID_PREFIXES } from "../ids.ts";
 import { idColumn, timestampColumn, timestamps } from "./columns.ts";
 import { type Role, roleEnum } from "./memberships.ts";
 import { organizationIdColumn } from "./organizations.ts";
+import { sessions } from "./sessions.ts";
 
 /** Which ID token claims carry the email, the display name and the group list. */
 export interface SsoClaimMapping {
@@ -78,6 +79,13 @@ export const ssoLogins = pgTable(
     nonce: text("nonce").notNull(),
     /** A path on our own origin to land on after sign-in. */
     returnTo: text("return_to").notNull(),
+    /**
+     * Set when the flow re-proves a signed-in user for step-up: the session to mark, which the
+     * callback must come back with. Null for a sign-in.
+     */
+    stepUpSessionId: text("step_up_session_id").references(() => sessions.id, {
+      onDelete: "cascade",
+    }),
     expiresAt: timestampColumn("expires_at").notNull(),
     ...timestamps(),
   },
