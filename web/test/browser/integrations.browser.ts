@@ -141,6 +141,10 @@ describe("integrations and draft editors in the console over the running product
       .first()
       .waitFor();
     await watched.shot("integration");
+
+    // Everything stored was delivered, so a backfill of the day queues nothing twice.
+    await page.getByRole("button", { name: "Send the last 24 hours it has not had" }).click();
+    expect(await page.getByTestId("backfilled").textContent()).toBe("0 events queued");
   });
 
   it("edits an integration and keeps the change", async () => {

@@ -88,6 +88,10 @@ describe("analytics and events in the console over the running product", () => {
     await page.getByLabel("Time range").selectOption("7d");
     await expect(totals.textContent()).resolves.toContain(`${PER_ACTION} denied`);
     await watched.shot("analytics-7d");
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await watched.shot("analytics-phone");
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 
   it("pages through events with a cursor and filters them", async () => {
