@@ -20,10 +20,10 @@ export interface InspectOptions {
   response?: InspectResponse;
 }
 
-function dlpDetections(compiled: CompiledProfiles, request: InspectRequest): Detection[] {
-  if (compiled.dlp.request.length === 0 || request.body.length === 0) return [];
+function dlpDetections(compiled: CompiledProfiles, body: () => string): Detection[] {
+  if (compiled.dlp.request.length === 0) return [];
   const stream = new DlpStream(compiled.dlp.request);
-  stream.push(request.body, true);
+  stream.scanWhole(body());
   return stream.findings().map((f) => ({
     id: `dlp-${f.detector}`,
     category: "dlp",
@@ -34,8 +34,11 @@ function dlpDetections(compiled: CompiledProfiles, request: InspectRequest): Det
   }));
 }
 
-function eicar(compiled: CompiledProfiles, request: InspectRequest): Detection[] {
-  if (!compiled.malware || !latin1(request.body.subarray(0, 1 << 20)).includes(EICAR)) return [];
+/** EICAR lies at the start of a file; the first MiB is searched. */
+const EICAR_REACH = 1 << 20;
+
+function eicar(compiled: CompiledProfiles, body: () => string): Detection[] {
+  if (!compiled.malware || !body().slice(0, EICAR_REACH).includes(EICAR)) return [];
   return [
     {
       id: "malware-eicar",
@@ -63,10 +66,17 @@ export function inspectRequest(
   const waf = compiled.waf
     ? runWaf(model, compiled.waf)
     : { score: 0, blocked: false, detections: [] };
+  // DLP and the EICAR check read the same Latin-1 view of the body; decode it once, if at all.
+  let text: string | undefined;
+  const body = () => {
+    text ??= latin1(request.body);
+    return text;
+  };
+  const hasBody = request.body.length > 0;
   const others = [
     ...(compiled.ips ? runIps(compiled.ips, request, options.response) : []),
-    ...dlpDetections(compiled, request),
-    ...eicar(compiled, request),
+    ...(hasBody ? dlpDetections(compiled, body) : []),
+    ...(hasBody ? eicar(compiled, body) : []),
   ];
   const detections = [...framing, ...waf.detections, ...others];
   const hardBlock = framing.length > 0 || others.some((d) => d.action === "block");

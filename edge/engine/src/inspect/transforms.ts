@@ -61,11 +61,16 @@ export function urlDecode(text: string, plusIsSpace = false): string {
       pushUtf8(bytes, code);
     }
   }
-  return new TextDecoder("utf-8").decode(new Uint8Array(bytes));
+  return UTF8.decode(new Uint8Array(bytes));
 }
 
+const UTF8 = new TextDecoder("utf-8");
+const ENCODER = new TextEncoder();
+
 function pushUtf8(bytes: number[], code: number): void {
-  for (const b of new TextEncoder().encode(String.fromCharCode(code))) bytes.push(b);
+  // Most characters of a URL are ASCII; encoding them one by one dominated decoding time.
+  if (code < 0x80) bytes.push(code);
+  else for (const b of ENCODER.encode(String.fromCharCode(code))) bytes.push(b);
 }
 
 /** Decodes named, decimal and hexadecimal HTML character references, with or without `;`. */

@@ -82,6 +82,25 @@ export class DlpStream {
    */
   push(chunk: Uint8Array, final = false): Uint8Array {
     const text = this.tail + latin1(chunk);
+    const { emitUpTo, redactions } = this.scan(text, final);
+    const out = redact(text.slice(0, emitUpTo), redactions);
+    this.tail = text.slice(emitUpTo);
+    this.base += emitUpTo;
+    const bytes = new Uint8Array(out.length);
+    for (let i = 0; i < out.length; i++) bytes[i] = out.charCodeAt(i);
+    return bytes;
+  }
+
+  /**
+   * Scans a whole body already read as Latin-1 (see {@link latin1}) when only the findings are
+   * wanted: the same tallies as one final {@link push}, without building the redacted output.
+   */
+  scanWhole(text: string): void {
+    this.scan(this.tail + text, true);
+    this.tail = "";
+  }
+
+  private scan(text: string, final: boolean): { emitUpTo: number; redactions: DlpHit[] } {
     const hits = [...scanBuiltins(text, this.builtins), ...this.customHits(text)].sort(
       (a, b) => a.start - b.start,
     );
@@ -99,10 +118,7 @@ export class DlpStream {
       if (this.rules.find((r) => r.detector === hit.detector)?.action === "redact")
         redactions.push(hit);
     }
-    const out = redact(text.slice(0, emitUpTo), redactions);
-    this.tail = text.slice(emitUpTo);
-    this.base += emitUpTo;
-    return Uint8Array.from(out, (c) => c.charCodeAt(0));
+    return { emitUpTo, redactions };
   }
 
   /** The per-detector tallies so far, with thresholds applied. */

@@ -1,4 +1,4 @@
-import type { Field, RequestModel } from "../fields.ts";
+import type { Field, FieldKind, RequestModel } from "../fields.ts";
 import { applyTransforms } from "../transforms.ts";
 import { clipEvidence, type Detection, type DetectionAction, SEVERITY_SCORE } from "../types.ts";
 import { genericRules } from "./generic.ts";
@@ -63,29 +63,66 @@ function excluded(settings: WafSettings, path: string, d: Detection, ruleId: str
   });
 }
 
-function transformed(field: Field, rule: WafRule, cache: Map<string, string>): string {
-  if (rule.transforms.length === 0) return field.value;
-  const key = rule.transforms.join(",");
-  let value = cache.get(key);
+/** A rule with its transforms' cache key, computed once rather than per field. */
+interface ActiveRule {
+  rule: WafRule;
+  key: string;
+}
+
+/** The active rules of one settings object, grouped by the field kind they read. */
+interface RulePlan {
+  byKind: Map<FieldKind, ActiveRule[]>;
+  checks: typeof protocolChecks;
+}
+
+const plans = new WeakMap<WafSettings, RulePlan>();
+
+/**
+ * Filters and groups the rules once per compiled profile instead of once per request. Compiled
+ * settings are not changed after compilation, so the plan stays valid for their lifetime.
+ */
+function planFor(settings: WafSettings): RulePlan {
+  let plan = plans.get(settings);
+  if (plan) return plan;
+  const active = WAF_RULES.filter(
+    (r) => r.paranoia <= settings.paranoia && !settings.disabledRules.has(r.id),
+  );
+  const byKind = new Map<FieldKind, ActiveRule[]>();
+  for (const rule of active) {
+    for (const kind of new Set(rule.kinds)) {
+      const list = byKind.get(kind) ?? [];
+      list.push({ rule, key: rule.transforms.join(",") });
+      byKind.set(kind, list);
+    }
+  }
+  const checks = protocolChecks.filter(
+    (c) => c.paranoia <= settings.paranoia && !settings.disabledRules.has(c.id),
+  );
+  plan = { byKind, checks };
+  plans.set(settings, plan);
+  return plan;
+}
+
+function transformed(field: Field, active: ActiveRule, cache: Map<string, string>): string {
+  if (active.key === "") return field.value;
+  let value = cache.get(active.key);
   if (value === undefined) {
-    value = applyTransforms(field.value, rule.transforms);
-    cache.set(key, value);
+    value = applyTransforms(field.value, active.rule.transforms);
+    cache.set(active.key, value);
   }
   return value;
 }
 
-function runFieldRules(
-  model: RequestModel,
-  rules: readonly WafRule[],
-  action: DetectionAction,
-): Detection[] {
+function runFieldRules(model: RequestModel, plan: RulePlan, action: DetectionAction): Detection[] {
   const found: Detection[] = [];
   for (const field of model.fields) {
     if (field.value === "") continue;
+    const rules = plan.byKind.get(field.kind);
+    if (!rules) continue;
     const cache = new Map<string, string>();
-    for (const rule of rules) {
-      if (!rule.kinds.includes(field.kind)) continue;
-      const evidence = rule.match(transformed(field, rule, cache), field, model);
+    for (const active of rules) {
+      const { rule } = active;
+      const evidence = rule.match(transformed(field, active, cache), field, model);
       if (evidence === undefined) continue;
       found.push({
         id: rule.id,
@@ -110,14 +147,9 @@ export interface WafResult {
 /** Runs the WAF rules of the configured paranoia level and sums the anomaly score. */
 export function runWaf(model: RequestModel, settings: WafSettings): WafResult {
   const action: DetectionAction = settings.monitor ? "log" : "block";
-  const active = WAF_RULES.filter(
-    (r) => r.paranoia <= settings.paranoia && !settings.disabledRules.has(r.id),
-  );
-  const checks = protocolChecks.filter(
-    (c) => c.paranoia <= settings.paranoia && !settings.disabledRules.has(c.id),
-  );
+  const plan = planFor(settings);
   const found: Detection[] = model.detections.map((d) => ({ ...d, action }));
-  for (const c of checks) {
+  for (const c of plan.checks) {
     const h = c.check(model);
     if (h)
       found.push({
@@ -129,7 +161,7 @@ export function runWaf(model: RequestModel, settings: WafSettings): WafResult {
         action,
       });
   }
-  found.push(...runFieldRules(model, active, action));
+  found.push(...runFieldRules(model, plan, action));
   const kept = found.filter((d) => !excluded(settings, model.path, d, d.id));
   const score = kept.reduce((n, d) => n + SEVERITY_SCORE[d.severity], 0);
   return { score, blocked: score >= settings.threshold && !settings.monitor, detections: kept };

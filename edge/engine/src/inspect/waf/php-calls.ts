@@ -37,6 +37,9 @@ const PLAIN_WORDS = new Set(
 const CALL = new RegExp(`(?:^|[^\\w$>:\\\\])(${RISKY_NAMES})(=?)\\((.?)`, "gi");
 const CODE_ARGUMENT = /^(?:\)|['"$]|[\w./-]+\))/;
 
+/** A `\\x..` escape, which compacting turns into the character it names. */
+export const HEX_ESCAPE = /\\x/i;
+
 /** Strips comments, hex escapes and the spaces around punctuation, as PHP's lexer would. */
 export function compactPhp(value: string): string {
   return value
@@ -79,6 +82,8 @@ const VARIABLE_VARIABLE = /\$\s+\{\s*[^\s}]|\$\{\s*[$@'"]/;
 
 /** The first computed call or variable variable in a value. */
 export function computedCall(raw: string): string | undefined {
+  // Every shape needs a `(` or a `$`, in the value or spelled as a hex escape.
+  if (!raw.includes("(") && !raw.includes("$") && !HEX_ESCAPE.test(raw)) return undefined;
   const spaced = VARIABLE_VARIABLE.exec(raw);
   if (spaced) return spaced[0];
   const compact = compactPhp(raw);

@@ -1,4 +1,4 @@
-import { compactPhp, computedCall, namedCall } from "./php-calls.ts";
+import { compactPhp, computedCall, HEX_ESCAPE, namedCall } from "./php-calls.ts";
 import { ARGS, ARGS_HEADERS, patternRule, type WafRule } from "./rule.ts";
 
 const PHP_FAMILIES =
@@ -6,6 +6,8 @@ const PHP_FAMILIES =
 
 /** Finds a dangerous PHP function call; common English words need code-like arguments. */
 function phpCall(raw: string): string | undefined {
+  // A call needs a `(`, in the value or spelled as a hex escape that compacting decodes.
+  if (!raw.includes("(") && !HEX_ESCAPE.test(raw)) return undefined;
   const compact = compactPhp(raw);
   return PHP_FAMILIES.exec(compact)?.[0] ?? namedCall(compact);
 }

@@ -43,11 +43,13 @@ const OBFUSCATION = /\\(?=\S)|['"]|\$@|\$\{?IFS\}?|\$\*/g;
 
 /** Removes shell quoting tricks that split a command word (c\at, c'a't, ca$@t, cat${IFS}x). */
 export function deobfuscateShell(value: string): string {
-  return value
-    .replace(/\$\{?IFS\}?/g, " ")
-    .replace(/(?<=[a-z])\$[a-z_]\w*(?=[\s/]|$)/gi, "")
-    .replace(OBFUSCATION, "")
-    .replace(/\s+/g, " ");
+  // Each step runs only when its trigger characters are present: most values have none.
+  let out = value;
+  if (out.includes("$")) {
+    out = out.replace(/\$\{?IFS\}?/g, " ").replace(/(?<=[a-z])\$[a-z_]\w*(?=[\s/]|$)/gi, "");
+  }
+  if (/[\\'"$]/.test(out)) out = out.replace(OBFUSCATION, "");
+  return /\s\s|[^\S ]/.test(out) ? out.replace(/\s+/g, " ") : out;
 }
 
 const SEPARATOR = "(?:^|[;|&`\\n\\r]|\\$\\(|\\(|&&|\\|\\||<\\(|>\\()";
@@ -120,6 +122,13 @@ const WINDOWS_ANY = new RegExp(
   [WINDOWS_AFTER_SEPARATOR, WINDOWS_FOR, WINDOWS_ENV, WINDOWS_IF].map((r) => r.source).join("|"),
   "gi",
 );
+/*
+ * What every alternative of WINDOWS_ANY needs: a separator or `%` somewhere, or one of the
+ * words it accepts at the very start. Checked first, since most values hold none of them.
+ */
+const WINDOWS_TRIGGER =
+  /[;|&\n\r%]|^(?:[a-z]:\\|cmd|powershell|pwsh|certutil|bitsadmin|mshta|rundll32|regsvr32|wmic)|^\s*if/i;
+
 const WINDOWS_ENGLISH = new Set(
   [
     "more find start call set type echo copy move ren format print prompt label tree",
@@ -131,6 +140,7 @@ const WINDOWS_ENGLISH = new Set(
 
 /** A cmd.exe command, with everyday words held to the same argument test as on Unix. */
 function windowsCommand(value: string): string | undefined {
+  if (!WINDOWS_TRIGGER.test(value)) return undefined;
   for (const m of value.matchAll(WINDOWS_ANY)) {
     const word = (/[\w.]+$/.exec(m[0])?.[0] ?? "").toLowerCase();
     const rest = value.slice((m.index ?? 0) + m[0].length);
