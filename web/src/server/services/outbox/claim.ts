@@ -60,7 +60,9 @@ export async function claimDeliveries(
         SELECT id FROM outbox_deliveries
         WHERE state = 'pending' AND next_attempt_at <= now()
           AND integration_id = ${integration.id} AND organization_id = ${integration.organizationId}
-        ORDER BY id LIMIT ${limit}
+        -- The order of the partial due index, so the scan stops after the first rows it claims
+        -- instead of reading and sorting the whole backlog for every batch.
+        ORDER BY next_attempt_at, id LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
       )
       RETURNING id, organization_id, source, event_id, event_time, audit_id, attempts
