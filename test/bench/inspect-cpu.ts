@@ -6,30 +6,9 @@
  *   pnpm exec tsx test/bench/inspect-cpu.ts [rounds]
  */
 import { compileProfiles, inspectRequest } from "@ringfence/engine/inspect";
+import { json, PROFILES } from "./worker-fixtures.ts";
 
-function json(bytes: number): string {
-  const words = "deliver to the loading dock at the back of the building before noon ";
-  const items = Array.from({ length: 8 }, (_, n) => ({
-    sku: `SKU-${n}`,
-    quantity: n + 1,
-    note: words.repeat(Math.max(1, Math.floor(bytes / 8 / words.length))).slice(0, bytes / 8),
-  }));
-  return JSON.stringify({ order: 7, items });
-}
-
-const compiled = compileProfiles([
-  { id: "edge-waf", kind: "waf", paranoia: 1 },
-  { id: "edge-ips", kind: "ips", builtin: true },
-  {
-    id: "edge-dlp",
-    kind: "dlp",
-    directions: ["request", "response"],
-    detectors: [
-      { detector: "credit-card", action: "block" },
-      { detector: "aws-access-key-id", action: "block" },
-    ],
-  },
-]);
+const compiled = compileProfiles(PROFILES);
 
 const headers: [string, string][] = [
   ["host", "app.example.test"],

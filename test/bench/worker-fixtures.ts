@@ -3,9 +3,11 @@
  * rule names loopback as its source and any destination (wrangler dev may present the Host as
  * 127.0.0.1 or localhost).
  */
+import type { InspectionProfileInput } from "@ringfence/engine/inspect";
 import { resolvePolicy } from "@ringfence/engine/policy";
 
-const PROFILES = [
+/** The inspection profiles of inspected requests: WAF at paranoia 1, built-in IPS, DLP. */
+export const PROFILES = [
   { id: "edge-waf", kind: "waf", paranoia: 1 },
   { id: "edge-ips", kind: "ips", builtin: true },
   {
@@ -17,7 +19,18 @@ const PROFILES = [
       { detector: "aws-access-key-id", action: "block" },
     ],
   },
-];
+] satisfies InspectionProfileInput[];
+
+/** An order of about `bytes` bytes with few, long fields, as a real API body would have. */
+export function json(bytes: number): string {
+  const words = "deliver to the loading dock at the back of the building before noon ";
+  const items = Array.from({ length: 8 }, (_, n) => ({
+    sku: `SKU-${n}`,
+    quantity: n + 1,
+    note: words.repeat(Math.max(1, Math.floor(bytes / 8 / words.length))).slice(0, bytes / 8),
+  }));
+  return JSON.stringify({ order: 7, items });
+}
 
 /** The Host of requests a forwarding-mode rule admits without inspection. */
 export const UNINSPECTED_HOST = "direct.example.test";

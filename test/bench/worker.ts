@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { resolvePolicy } from "@ringfence/engine/policy";
 import { main as writeDevVars } from "../../edge/worker/scripts/dev-vars.ts";
 import { startControlPlane } from "../../edge/worker/test/node/servers.ts";
-import { largePolicy, storefrontPolicy, UNINSPECTED_HOST } from "./worker-fixtures.ts";
+import { json, largePolicy, storefrontPolicy, UNINSPECTED_HOST } from "./worker-fixtures.ts";
 import { cpuMs, type DevServer, rssMiB, startWranglerDev, workerdPids } from "./worker-harness.ts";
 
 const ROUNDS = 7;
@@ -32,17 +32,6 @@ interface Shape {
   host?: string;
   /** What the edge worker must answer; a different status means the run measured the wrong path. */
   expect: number;
-}
-
-/** An order of about `bytes` bytes with few, long fields, as a real API body would have. */
-function json(bytes: number): string {
-  const words = "deliver to the loading dock at the back of the building before noon ";
-  const items = Array.from({ length: 8 }, (_, n) => ({
-    sku: `SKU-${n}`,
-    quantity: n + 1,
-    note: words.repeat(Math.max(1, Math.floor(bytes / 8 / words.length))).slice(0, bytes / 8),
-  }));
-  return JSON.stringify({ order: 7, items });
 }
 
 const SHAPES: Shape[] = [
