@@ -31,6 +31,11 @@ export interface IdTokenFault {
   expiresIn?: number;
   /** Flip a byte of the signature after signing. */
   tamperSignature?: boolean;
+  /**
+   * Claim the person last authenticated this many seconds ago, as a provider that ignores
+   * `prompt=login` and `max_age` would.
+   */
+  authenticatedSecondsAgo?: number;
 }
 
 export interface OidcProviderOptions {
@@ -56,6 +61,8 @@ interface Grant {
   challenge: string;
   nonce: string | undefined;
   user: OidcUser;
+  /** When the person last authenticated at the provider, in epoch seconds (`auth_time`). */
+  authTime: number;
   expiresAt: number;
 }
 
@@ -65,8 +72,9 @@ const TOKEN_TTL_S = 300;
 /**
  * A small OpenID Connect provider that follows the Core and Discovery specifications for the
  * authorisation code flow: discovery, JWKS, `/authorize` (PKCE S256 required, exact redirect URI
- * match), `/token` (client_secret_basic or client_secret_post, single-use codes, PKCE verified)
- * and ID tokens signed with RS256 or ES256. It listens on loopback only.
+ * match, `prompt=login` and `max_age` honoured), `/token` (client_secret_basic or
+ * client_secret_post, single-use codes, PKCE verified) and ID tokens with `auth_time`, signed
+ * with RS256 or ES256. It listens on loopback only.
  */
 export async function startOidcProvider(options: OidcProviderOptions): Promise<OidcProvider> {
   const alg = options.alg ?? "RS256";
@@ -77,6 +85,8 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
   const grants = new Map<string, Grant>();
   const tokenRequests: { status: number; error?: string }[] = [];
   let user: OidcUser | undefined;
+  /** The provider's own sessions: when each subject last authenticated, in epoch seconds. */
+  const authenticatedAt = new Map<string, number>();
   let fault: IdTokenFault = {};
   let issuer = "";
 
@@ -92,7 +102,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     grant_types_supported: ["authorization_code"],
     scopes_supported: ["openid", "email", "profile"],
-    claims_supported: ["sub", "email", "email_verified", "name", "groups", "nonce"],
+    claims_supported: ["sub", "email", "email_verified", "name", "groups", "nonce", "auth_time"],
   });
 
   const authorize = (url: URL, res: ServerResponse) => {
@@ -122,6 +132,21 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
       return refuse("invalid_request", "PKCE with S256 is required");
     }
     if (!user) return refuse("login_required", "no user is signed in at the provider");
+    const maxAge = q.get("max_age");
+    if (maxAge !== null && !/^\d+$/.test(maxAge)) {
+      return refuse("invalid_request", "max_age must be a number of seconds");
+    }
+
+    // The provider's session stands in for a login unless the client asks for a fresh one
+    // (`prompt=login`) or it is older than `max_age` (0: always log in again).
+    const now = Math.floor(Date.now() / 1000);
+    const last = authenticatedAt.get(user.sub);
+    const loginAgain =
+      last === undefined ||
+      (q.get("prompt") ?? "").split(" ").includes("login") ||
+      (maxAge !== null && now - last >= Number(maxAge));
+    const authTime = loginAgain ? now : last;
+    authenticatedAt.set(user.sub, authTime);
 
     const code = randomBytes(24).toString("base64url");
     grants.set(code, {
@@ -130,6 +155,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
       challenge,
       nonce: q.get("nonce") ?? undefined,
       user,
+      authTime,
       expiresAt: Date.now() + CODE_TTL_MS,
     });
     back.searchParams.set("code", code);
@@ -175,7 +201,12 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     const now = Math.floor(Date.now() / 1000);
     const applied = fault;
     fault = {};
+    const authTime =
+      applied.authenticatedSecondsAgo === undefined
+        ? grant.authTime
+        : now - applied.authenticatedSecondsAgo;
     const claims = {
+      auth_time: authTime,
       email: grant.user.email,
       email_verified: grant.user.emailVerified ?? true,
       ...(grant.user.name === undefined ? {} : { name: grant.user.name }),

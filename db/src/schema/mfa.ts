@@ -81,7 +81,7 @@ export const sessionVerifications = pgTable("session_verifications", {
     .primaryKey()
     .references(() => sessions.id, { onDelete: "cascade" }),
   verifiedAt: timestampColumn("verified_at").notNull(),
-  /** `totp`, `recovery_code` or `password`. */
+  /** `totp`, `recovery_code`, `password` or `sso` (logged in again at the IdP). */
   method: text("method").notNull(),
   ...timestamps(),
 });

@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../support/client.ts";
 import { enrolTotp, injectClock, type TestClock, verifyChallenge } from "../support/mfa.ts";
-import {
-  CLIENT_ID,
-  CLIENT_SECRET,
-  type SsoWorld,
-  ssoSignIn,
-  startSsoWorld,
-} from "../support/sso.ts";
-import { addMember, createOrg, signUpUser } from "../support/world.ts";
+import { type SsoWorld, ssoOrganization, ssoSignIn, startSsoWorld } from "../support/sso.ts";
+import { addMember, signUpUser } from "../support/world.ts";
 
 // SSO proves the first factor only: a member with TOTP still owes the code after the provider
 // signed them in, and the session that the code finally opens remembers it came through SSO.
@@ -20,21 +14,7 @@ let orgId: string;
 beforeAll(async () => {
   world = await startSsoWorld();
   clock = injectClock(world.server);
-  const owner = await signUpUser(world.server.app, "mfa-sso-owner");
-  slug = `mfa-sso-${Date.now()}`;
-  orgId = await createOrg(world.server.app, owner, slug);
-  const api = (method: string, path: string, body: unknown) =>
-    call(world.server.app, method, path, { cookie: owner.cookie, body });
-
-  const added = await api("POST", `/api/v1/orgs/${orgId}/sso/domains`, { domain: "example.test" });
-  world.zone.set(added.json.txtName as string, [[added.json.txtValue as string]]);
-  await api("POST", `/api/v1/orgs/${orgId}/sso/domains/${added.json.id}/verify`, {});
-  const saved = await api("PUT", `/api/v1/orgs/${orgId}/sso`, {
-    issuer: world.op.issuer,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-  });
-  expect({ status: saved.status, body: saved.body }).toMatchObject({ status: 200 });
+  ({ slug, orgId } = await ssoOrganization(world, "mfa-sso", "example.test"));
 });
 afterAll(async () => world?.close());
 

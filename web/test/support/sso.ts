@@ -1,7 +1,9 @@
 import { type OidcProvider, startOidcProvider } from "../../../test/oidc/provider.ts";
 import { prepareSso } from "../../src/server/services/sso/runtime.ts";
 import { startTestApp, type TestServer } from "./app.ts";
+import { call } from "./client.ts";
 import { listen } from "./http.ts";
+import { createOrg, signUpUser } from "./world.ts";
 
 export const CLIENT_ID = "ringfence-console";
 export const CLIENT_SECRET = "op-client-secret-for-tests";
@@ -94,9 +96,16 @@ export async function hop(url: string, cookies: Record<string, string> = {}, acc
   } satisfies Hop;
 }
 
-/** The browser's walk to the provider and back, stopping before the callback is sent. */
-export async function toCallback(world: SsoWorld, startQuery: string) {
-  const start = await hop(`${world.base}/api/v1/auth/sso/start?${startQuery}`);
+/**
+ * The browser's walk to the provider and back, stopping before the callback is sent; `cookies`
+ * go to the start (a session's, for step-up).
+ */
+export async function toCallback(
+  world: SsoWorld,
+  startQuery: string,
+  cookies: Record<string, string> = {},
+) {
+  const start = await hop(`${world.base}/api/v1/auth/sso/start?${startQuery}`, cookies);
   if (start.status !== 302 || !start.location) {
     throw new Error(`start answered ${start.status}: ${start.body}`);
   }
@@ -112,4 +121,33 @@ export async function toCallback(world: SsoWorld, startQuery: string) {
 export async function ssoSignIn(world: SsoWorld, startQuery: string): Promise<Hop> {
   const { callbackUrl, state } = await toCallback(world, startQuery);
   return hop(callbackUrl, { rf_sso_state: state });
+}
+
+/**
+ * An organisation whose owner (signed up with a password) has verified `domain` through the
+ * test zone and saved a connection to the world's provider with `connection` on top.
+ */
+export async function ssoOrganization(
+  world: SsoWorld,
+  label: string,
+  domain: string,
+  connection: Record<string, unknown> = {},
+) {
+  const owner = await signUpUser(world.server.app, `${label}-owner`);
+  const slug = `${label}-${Date.now()}`;
+  const orgId = await createOrg(world.server.app, owner, slug);
+  const api = (method: string, path: string, body: unknown) =>
+    call(world.server.app, method, path, { cookie: owner.cookie, body });
+
+  const added = await api("POST", `/api/v1/orgs/${orgId}/sso/domains`, { domain });
+  world.zone.set(added.json.txtName as string, [[added.json.txtValue as string]]);
+  await api("POST", `/api/v1/orgs/${orgId}/sso/domains/${added.json.id}/verify`, {});
+  const saved = await api("PUT", `/api/v1/orgs/${orgId}/sso`, {
+    issuer: world.op.issuer,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    ...connection,
+  });
+  if (saved.status !== 200) throw new Error(`saving the connection failed: ${saved.body}`);
+  return { owner, slug, orgId };
 }

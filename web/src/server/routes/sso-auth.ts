@@ -7,6 +7,7 @@ import { requestContext } from "../http/context.ts";
 import { applySignIn } from "../http/mfa-cookie.ts";
 import { newRouter } from "../http/router.ts";
 import { errorResponses } from "../http/schemas.ts";
+import { withMfa } from "../services/mfa/runtime.ts";
 import { finishSso } from "../services/sso/callback.ts";
 import { withSso } from "../services/sso/runtime.ts";
 import { LOGIN_TTL_SECONDS, startSso } from "../services/sso/start.ts";
@@ -34,13 +35,15 @@ const startRoute = createRoute({
   path: "/api/v1/auth/sso/start",
   tags: ["auth"],
   summary: "Begin single sign-on: redirects to the organisation's identity provider",
-  description: "Name the organisation by `org` (its slug) or by `email` (its verified domain).",
+  description:
+    "Name the organisation by `org` (its slug) or by `email` (its verified domain). With `stepUp=true` a signed-in session re-proves its user for sensitive actions: the provider is asked to log them in again (`prompt=login`, `max_age=0`) and the callback marks this session stepped-up instead of starting one.",
   request: {
     query: z
       .strictObject({
         org: z.string().min(1).max(100).optional(),
         email: z.email().max(254).optional(),
         returnTo: ReturnTo,
+        stepUp: z.enum(["true", "false"]).default("false"),
       })
       .refine((q) => (q.org === undefined) !== (q.email === undefined), {
         message: "Give either org or email",
@@ -69,10 +72,24 @@ const callbackRoute = createRoute({
   responses: { 302: { description: "Signed in (or to the sign-in page)" }, ...errorResponses },
 });
 
+/** The signed-in person starting a step-up; API keys have no one to log in again. */
+function signedInSession(c: Context<AppEnv>) {
+  const principal = c.get("principal");
+  if (!principal) throw new AppError("unauthenticated", "Sign in first, then step up.");
+  if (principal.type !== "user") {
+    throw new AppError("forbidden", "Step-up is for a signed-in person, not an API key.");
+  }
+  return { sessionId: principal.sessionId, userId: principal.userId };
+}
+
 export const ssoAuthRoutes = newRouter()
   .openapi(startRoute, async (c) => {
-    const query = c.req.valid("query");
-    const input = { ...query, redirectUri: ssoRedirectUri(c) };
+    const { stepUp, ...query } = c.req.valid("query");
+    const input = {
+      ...query,
+      redirectUri: ssoRedirectUri(c),
+      stepUp: stepUp === "true" ? signedInSession(c) : undefined,
+    };
     const { url, state } = await startSso({ ctx: withSso(c, requestContext(c)), input });
     setCookie(c, STATE_COOKIE, state, { ...stateCookieOptions(c), maxAge: LOGIN_TTL_SECONDS });
     return c.redirect(url, 302);
@@ -85,9 +102,13 @@ export const ssoAuthRoutes = newRouter()
     const stateCookie = getCookie(c, STATE_COOKIE);
     deleteCookie(c, STATE_COOKIE, stateCookieOptions(c));
     try {
-      const input = { callbackUrl, stateCookie };
-      const { outcome, returnTo } = await finishSso({ ctx: withSso(c, requestContext(c)), input });
-      const mfaRequired = applySignIn(c, outcome);
+      const principal = c.get("principal");
+      const sessionId = principal?.type === "user" ? principal.sessionId : undefined;
+      const input = { callbackUrl, stateCookie, sessionId };
+      const result = await finishSso({ ctx: withMfa(c, withSso(c, requestContext(c))), input });
+      const { returnTo } = result;
+      if (result.kind === "step_up") return c.redirect(returnTo, 302);
+      const mfaRequired = applySignIn(c, result.outcome);
       return c.redirect(
         mfaRequired ? `/sign-in/mfa?returnTo=${encodeURIComponent(returnTo)}` : returnTo,
         302,

@@ -4,7 +4,7 @@ import type { RequestContext } from "../../context.ts";
 import type { WithMfa } from "./runtime.ts";
 
 /** How a session re-proved its user. */
-export type VerificationMethod = "totp" | "recovery_code" | "password";
+export type VerificationMethod = "totp" | "recovery_code" | "password" | "sso";
 
 /** Records that the session's user has just proven themselves again, for step-up. */
 export async function recordVerification(

@@ -3,25 +3,27 @@ import { and, eq, isNotNull } from "@ringfence/db/orm";
 import * as oidc from "openid-client";
 import { recordAudit } from "../../audit.ts";
 import type { RequestContext, ServiceCall } from "../../context.ts";
-import { AppError } from "../../errors.ts";
 import { sha256 } from "../../tokens.ts";
 import { normalizeEmail } from "../auth/present.ts";
 import { beginSession } from "../mfa/begin-session.ts";
-import { discoverProvider, explainOidcError } from "./client.ts";
+import type { WithMfa } from "../mfa/runtime.ts";
+import { discoverProvider, explainOidcError, ssoRefusal } from "./client.ts";
 import { findConnection } from "./get.ts";
 import { provisionMember, type SsoIdentity } from "./provision.ts";
 import type { WithSso } from "./runtime.ts";
 import { openClientSecret } from "./secret.ts";
+import { finishSsoStepUp } from "./step-up.ts";
 
 export interface FinishSsoInput {
   /** Our redirect URI with the query the provider sent back (code, state, iss or error). */
   callbackUrl: URL;
   /** The state cookie set when this browser left for the provider. */
   stateCookie: string | undefined;
+  /** The session this browser is signed in with, if any: a step-up must return to its own. */
+  sessionId?: string | undefined;
 }
 
-const refuse = (detail: string, cause?: unknown) =>
-  new AppError("unauthenticated", `Single sign-on failed: ${detail}`, { cause });
+const refuse = ssoRefusal;
 
 /**
  * Completes the flow. The state must match this browser's cookie and a stored, unexpired login
@@ -29,11 +31,12 @@ const refuse = (detail: string, cause?: unknown) =>
  * redeems the code with the PKCE verifier and validates the ID token: signature against the
  * issuer's JWKS, iss, aud, exp and iat within 30 s, and the nonce. Only an email in a domain the
  * organisation verified can sign in, and only when the provider does not say it is unverified.
+ * A step-up flow marks its session re-verified instead of starting one (`finishSsoStepUp`).
  */
 export async function finishSso({
   ctx,
   input,
-}: ServiceCall<WithSso<RequestContext>, FinishSsoInput>) {
+}: ServiceCall<WithMfa<WithSso<RequestContext>>, FinishSsoInput>) {
   const state = input.callbackUrl.searchParams.get("state") ?? "";
   if (state === "" || state !== input.stateCookie) {
     throw refuse("the sign-in was not started in this browser (state mismatch); start again.");
@@ -44,6 +47,10 @@ export async function finishSso({
     .returning();
   if (!login) throw refuse("this sign-in state is unknown or was already used; start again.");
   if (login.expiresAt < new Date()) throw refuse("the sign-in took too long; start again.");
+  const stepUpSessionId = login.stepUpSessionId;
+  if (stepUpSessionId !== null && stepUpSessionId !== input.sessionId) {
+    throw refuse("this step-up was started by another session; start again from it.");
+  }
 
   const connection = await findConnection(ctx, login.organizationId);
   if (!connection?.enabled) throw refuse("single sign-on is turned off for this organisation.");
@@ -58,6 +65,8 @@ export async function finishSso({
       expectedState: state,
       expectedNonce: login.nonce,
       idTokenExpected: true,
+      // Step-up: auth_time is required and must lie within the step-up window (30 s tolerance).
+      ...(stepUpSessionId === null ? {} : { maxAge: ctx.config.mfa.stepUpSeconds }),
     });
     claims = tokens.claims();
   } catch (cause) {
@@ -67,6 +76,11 @@ export async function finishSso({
 
   const identity = mapClaims(connection, claims);
   await checkDomain(ctx, connection.organizationId, identity.email);
+  if (stepUpSessionId !== null) {
+    const proof = { sessionId: stepUpSessionId, startedAt: login.createdAt, identity, claims };
+    const stepUp = await finishSsoStepUp(ctx, { connection, ...proof });
+    return { kind: "step_up" as const, ...stepUp, returnTo: login.returnTo };
+  }
   return ctx.db.transaction(async (tx) => {
     const userId = await provisionMember(tx, ctx, connection, identity);
     // A user with a second factor still owes it: SSO proves the first factor only.
@@ -85,7 +99,7 @@ export async function finishSso({
         details: { email: identity.email, subject: identity.subject, issuer: connection.issuer },
       },
     );
-    return { outcome, userId, returnTo: login.returnTo };
+    return { kind: "sign_in" as const, outcome, userId, returnTo: login.returnTo };
   });
 }
 

@@ -3,6 +3,10 @@ import { AppError } from "../../errors.ts";
 import { IdpFetchError, idpFetch } from "./outbound.ts";
 import type { SsoRuntime } from "./runtime.ts";
 
+/** A refused sign-in or step-up, with the reason in a sentence the browser may show. */
+export const ssoRefusal = (detail: string, cause?: unknown) =>
+  new AppError("unauthenticated", `Single sign-on failed: ${detail}`, { cause });
+
 /** Seconds of clock difference tolerated on `exp`, `iat` and `nbf` of ID tokens. */
 export const CLOCK_TOLERANCE_SECONDS = 30;
 
