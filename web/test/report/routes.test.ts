@@ -59,6 +59,36 @@ describe("Report routes", () => {
     expect((await as("GET", `/events/${crypto.randomUUID()}`)).status).toBe(404);
   });
 
+  it("filters events by destination host (any case, trailing dot) and detection category", async () => {
+    const otherOrg = await createOrg(server.app, owner, `report-filters-${Date.now()}`);
+    const list = async (query: string) =>
+      call(server.app, "GET", `/api/v1/orgs/${otherOrg}/events?${query}`, { cookie: owner.cookie });
+    const hosts = ["API.Example.com.", "api.example.com", "other.example.com", "api.example.co"];
+    const batch = hosts.map((host, n) => {
+      const event = decisionEvent(n);
+      return { ...event, dst: { host, port: 443 } };
+    });
+    await ingest(server.database.db, otherOrg, batch);
+    const ids = (page: { json: Record<string, unknown> }) =>
+      (page.json.items as { id: string }[]).map((item) => item.id).sort();
+
+    const api = await list("dstHost=api.EXAMPLE.com");
+    expect(api.status).toBe(200);
+    expect(ids(api)).toEqual([batch[0]?.id, batch[1]?.id].sort());
+    expect(ids(await list("dstHost=api.example.com."))).toEqual(ids(api));
+    // decisionEvent(0) is the one request with a WAF detection in this batch.
+    expect(ids(await list("category=waf"))).toEqual([batch[0]?.id]);
+    expect(ids(await list("category=waf&dstHost=other.example.com"))).toEqual([]);
+    expect(ids(await list("category=dlp"))).toEqual([]);
+
+    const badHost = await list("dstHost=api.example.com/path");
+    expect(badHost.status).toBe(400);
+    expect(JSON.stringify(badHost.json)).toContain("dstHost");
+    const badCategory = await list("category=%27%3B--");
+    expect(badCategory.status).toBe(400);
+    expect(JSON.stringify(badCategory.json)).toContain("category");
+  });
+
   it("answers analytics from the rollups: totals match the events stored", async () => {
     const decisions = await as("GET", "/analytics/decisions");
     const buckets = decisions.json.items as { allow: number; deny: number; monitor: number }[];

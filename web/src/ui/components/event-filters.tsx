@@ -10,6 +10,8 @@ export interface EventFilters {
   action: string;
   kind: string;
   srcIp: string;
+  dstHost: string;
+  category: string;
   ruleId: string;
   enforcerId: string;
 }
@@ -20,6 +22,8 @@ export const NO_FILTERS: EventFilters = {
   action: "",
   kind: "",
   srcIp: "",
+  dstHost: "",
+  category: "",
   ruleId: "",
   enforcerId: "",
 };
@@ -73,6 +77,8 @@ export function EventFilterForm({ onApply }: { onApply: (filters: EventFilters) 
       <SelectField label="Action" options={ACTIONS} value={draft.action} onChange={set("action")} />
       <SelectField label="Kind" options={KINDS} value={draft.kind} onChange={set("kind")} />
       <TextField label="Source IP" value={draft.srcIp} onChange={set("srcIp")} />
+      <TextField label="Destination host" value={draft.dstHost} onChange={set("dstHost")} />
+      <TextField label="Detection category" value={draft.category} onChange={set("category")} />
       <TextField label="Rule id" value={draft.ruleId} onChange={set("ruleId")} />
       <TextField label="Enforcer id" value={draft.enforcerId} onChange={set("enforcerId")} />
       <div className="flex items-end gap-2">

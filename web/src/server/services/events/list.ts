@@ -16,8 +16,29 @@ export const EventsQuery = z.strictObject({
   ruleId: z.string().min(1).max(200).optional(),
   srcIp: z.union([z.ipv4(), z.ipv6()]).optional(),
   enforcerId: z.string().min(1).max(200).optional(),
+  /** Exact destination host, any case, a trailing dot ignored (`API.example.com.`). */
+  dstHost: z
+    .string()
+    .trim()
+    .min(1)
+    .max(253)
+    .regex(/^[A-Za-z0-9_.:[\]-]+$/, "must be a host name or address, without a port or path")
+    .transform(normalHost)
+    .optional(),
+  /** Events with at least one detection of this category (`waf`, `dlp`, …). */
+  category: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9][\w.:-]*$/, "must be a detection category such as waf or dlp")
+    .optional(),
 });
 export type EventsInput = z.infer<typeof EventsQuery>;
+
+/** How hosts compare: lower case, without the trailing dot of a fully qualified name. */
+function normalHost(host: string): string {
+  return host.toLowerCase().replace(/\.+$/, "");
+}
 
 /** The position after which the next page starts: the last row's time and id. */
 function positionOf(cursor: string | undefined): { time: Date; id: string } | undefined {
@@ -66,6 +87,13 @@ export async function listEvents({ ctx, input }: ServiceCall<OrgContext, EventsI
         input.ruleId ? eq(events.ruleId, input.ruleId) : undefined,
         input.srcIp ? sql`${events.srcIp} = ${input.srcIp}::inet` : undefined,
         input.enforcerId ? eq(events.enforcerId, input.enforcerId) : undefined,
+        // Both expressions match the indexes of migration 0014 so the planner can use them.
+        input.dstHost
+          ? sql`lower(rtrim(${events.dstHost}, '.')) = ${input.dstHost} AND ${events.dstHost} IS NOT NULL`
+          : undefined,
+        input.category
+          ? sql`(${events.payload} -> 'detections') @> ${JSON.stringify([{ category: input.category }])}::jsonb`
+          : undefined,
         after
           ? or(
               lt(events.time, after.time),
