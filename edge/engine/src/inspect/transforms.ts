@@ -118,8 +118,10 @@ export function jsDecode(text: string): string {
 
 /** Decodes standard or URL-safe base64; returns undefined when the text is not base64. */
 export function base64Decode(text: string): string | undefined {
-  const clean = text.trim().replace(/-/g, "+").replace(/_/g, "/");
-  if (clean.length < 8 || !/^[A-Za-z0-9+/]+={0,2}$/.test(clean)) return undefined;
+  // Shape first: most values are prose, and rewriting all of one before refusing it is waste.
+  const trimmed = text.trim();
+  if (trimmed.length < 8 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) return undefined;
+  const clean = trimmed.replace(/-/g, "+").replace(/_/g, "/");
   try {
     const binary = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, "="));
     const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));

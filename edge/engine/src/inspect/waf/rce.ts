@@ -60,6 +60,9 @@ const UNIX_AFTER_SEPARATOR = new RegExp(
   "i",
 );
 const UNIX_AFTER_SEPARATOR_ALL = new RegExp(UNIX_AFTER_SEPARATOR.source, "gi");
+/** The characters SEPARATOR needs besides the start of the value. */
+const SEPARATOR_CHAR = /[;|&`\n\r(]/;
+const UNIX_AFTER_START = new RegExp(`^\\s*${PATH_PREFIX}(?:${UNIX_COMMANDS})${AFTER}`, "i");
 const UNIX_AT_START = new RegExp(
   `^\\s*${PATH_PREFIX}(?:${UNIX_COMMANDS})\\s+(?:-{1,2}[a-z]|[/~.]|\\S+\\s*[|;&<>]|https?:|\\S+:\\d|-[a-z]*\\s+\\S)`,
   "i",
@@ -163,8 +166,15 @@ function withoutInlineCode(value: string): string {
 
 function commandAfterSeparator(value: string): string | undefined {
   const clean = deobfuscateShell(withoutInlineCode(value));
-  for (const m of clean.matchAll(UNIX_AFTER_SEPARATOR_ALL)) {
-    if (plausibleCommand(m[0], clean.slice((m.index ?? 0) + m[0].length))) return m[0].trim();
+  // Without a separator character only the start of the value can match; the anchored form
+  // spares a scan of every position of a long value.
+  const matches = SEPARATOR_CHAR.test(clean)
+    ? clean.matchAll(UNIX_AFTER_SEPARATOR_ALL)
+    : [UNIX_AFTER_START.exec(clean)];
+  for (const m of matches) {
+    if (m && plausibleCommand(m[0], clean.slice((m.index ?? 0) + m[0].length))) {
+      return m[0].trim();
+    }
   }
   const start = UNIX_AT_START.exec(clean);
   if (start && plausibleCommand(start[0].replace(/\s.*$/, ""), "-")) return start[0].trim();

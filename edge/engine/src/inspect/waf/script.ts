@@ -6,6 +6,8 @@ function squeeze(value: string): string {
   return value.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\s+/g, "");
 }
 
+const UNICODE_ESCAPE = /\\u/i;
+
 /** Turns `\u0077`-style escapes back into characters, as a JavaScript string literal would. */
 function unescapeUnicode(value: string): string {
   return value.replace(/\\u([0-9a-f]{4})/gi, (_, hex: string) =>
@@ -27,7 +29,11 @@ const ENDLESS_LOOP = new RegExp(String.raw`\bwhile\(+(?:${TRUTHY_CONDITION})\)+`
 
 /** Finds an endless loop in the value, or in its base64 decoding when it is base64. */
 function endlessLoop(value: string): string | undefined {
-  const direct = ENDLESS_LOOP.exec(squeeze(unescapeUnicode(value)));
+  // A loop needs its `(`, written or as a \u escape; squeezing cannot produce one.
+  const direct =
+    value.includes("(") || UNICODE_ESCAPE.test(value)
+      ? ENDLESS_LOOP.exec(squeeze(unescapeUnicode(value)))
+      : null;
   if (direct) return direct[0];
   if (!/^[\w+/=-]{8,}$/.test(value.trim())) return undefined;
   const decoded = base64Decode(value.trim());
@@ -51,7 +57,11 @@ const DOM_SCRIPT = [
   /<!(?:doctype|entity)\b/i,
 ];
 
+/** Every DOM_SCRIPT shape holds one of these characters, which squeezing leaves in place. */
+const DOM_SCRIPT_TRIGGER = /[=(`<]/;
+
 function domScript(value: string): string | undefined {
+  if (!DOM_SCRIPT_TRIGGER.test(value)) return undefined;
   const squeezed = squeeze(value);
   for (const shape of DOM_SCRIPT) {
     const m = shape.exec(squeezed);

@@ -92,6 +92,8 @@ export const xssRules: WafRule[] = [
     kinds: ARGS_HEADERS.filter((k) => k !== "header"),
     transforms: ["removeNulls", "htmlEntityDecode"],
     match: (value) => {
+      // Each alternative below needs one of these characters, which squeezing leaves in place.
+      if (!/[.[`{=]/.test(value)) return undefined;
       const squeezed = value.replace(/\/\*.*?\*\//g, "").replace(/\s+/g, "");
       return firstMatch(
         /\(?document\)?(?:\.|\[["'`])(?:cookie|domain|write|location)|\[\]\.\w+\.(?:call|apply|bind)`|\b(?:alert|prompt|confirm|eval)`|\$\{(?:alert|prompt|confirm|eval)\}|\bwindow\[["'`]|\blocation(?:\.href)?=["'`]?javascript/i,

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { compileProfiles, defaultProfiles, inspectRequest } from "../../src/inspect/index.ts";
+import { request } from "./helpers.ts";
+
+/*
+ * Detectors skip values that lack the characters their patterns need. These cases reach those
+ * characters only through a decoding step (hex and \u escapes, url-safe base64, a command at
+ * the very start), so a prefilter that looked at the wrong spelling would miss them.
+ */
+const compiled = compileProfiles(defaultProfiles());
+
+function ids(query: string): string[] {
+  const target = `/q?v=${encodeURIComponent(query)}`;
+  return inspectRequest(compiled, request("GET", target, [], "")).detections.map((d) => d.id);
+}
+
+describe("detections whose trigger character only appears after decoding", () => {
+  it.each([
+    ["php-function-call", "system\\x28'id');"],
+    ["php-variable-function", "$f\\x28'id')"],
+    ["node-endless-loop", "while\\u0028true){}"],
+    ["rce-unix-command", "cat /etc/shadow"],
+    ["rce-unix-command", "c'a't /etc/shadow"],
+    ["rce-windows-command", "cmd.exe /c whoami"],
+    ["rce-windows-command", "if exist c:\\boot.ini echo x"],
+    ["xss-dom-script", "document.body.appendChild(x)"],
+    ["xss-js-sink-obfuscated", "document/**/.cookie"],
+  ])("%s in %s", (id, value) => {
+    expect(ids(value)).toContain(id);
+  });
+
+  it("reads url-safe base64 of a Java class name", () => {
+    const encoded = btoa("java.lang.Runtime.getRuntime()>>>")
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_");
+    expect(encoded).toMatch(/[-_]/);
+    expect(ids(encoded)).toContain("java-serialized-object");
+  });
+});
+
+describe("prose holding none of the trigger characters", () => {
+  it("is left alone by every detector", () => {
+    const prose = "deliver to the loading dock at the back of the building before noon ".repeat(50);
+    expect(ids(prose)).toEqual([]);
+  });
+});
