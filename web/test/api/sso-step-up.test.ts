@@ -74,6 +74,9 @@ describe("step-up by logging in again at the provider", () => {
     });
     expect(byPassword.status).toBe(401);
 
+    const offered = await call(world.server.app, "GET", "/api/v1/me/mfa", { cookie: session });
+    expect(offered.json).toMatchObject({ totp: "none", ssoStepUpOrganization: slug });
+
     const { authorizeUrl, callbackUrl, state } = await toStepUpCallback(session, "/orgs/keys");
     const asked = new URL(authorizeUrl).searchParams;
     expect({ prompt: asked.get("prompt"), maxAge: asked.get("max_age") }).toEqual({

@@ -27,7 +27,7 @@ export const requireStepUp: MiddlewareHandler<AppEnv> = async (c, next) => {
     c.get("logFields").stepUp = "required";
     throw new AppError(
       "step_up_required",
-      "Confirm it is you (POST /api/v1/auth/step-up with a code or the password), then retry.",
+      "Confirm it is you (POST /api/v1/auth/step-up with a code or the password, or after single sign-on GET /api/v1/auth/sso/start?stepUp=true), then retry.",
     );
   }
   await next();

@@ -50,6 +50,7 @@ const statusRoute = createRoute({
           confirmedAt: Timestamp.nullable(),
           recoveryCodesLeft: z.number().int(),
           stepUpValidUntil: Timestamp.nullable(),
+          ssoStepUpOrganization: z.string().nullable(),
         })
         .openapi("MfaStatus"),
     ),

@@ -12,6 +12,8 @@ export interface MfaStatus {
   confirmedAt: string | null;
   recoveryCodesLeft: number;
   stepUpValidUntil: string | null;
+  /** The organisation whose identity provider can confirm this session, if any. */
+  ssoStepUpOrganization: string | null;
 }
 
 /** What a person offers as a second factor: a code, or one of their recovery codes. */
@@ -100,11 +102,11 @@ function CodeField(props: {
 
 /**
  * Shown where a sensitive action answered `step_up_required`: the user confirms it is them (a
- * code when they have a second factor, else the password) and then repeats the action.
+ * code when they have a second factor, else the password or, for a session from single sign-on,
+ * a fresh login at the identity provider, which brings them back here) and then repeats it.
  */
 export function StepUpPrompt() {
   const status = useQuery({ queryKey: ["me", "mfa"], queryFn: () => api<MfaStatus>("/me/mfa") });
-  const [password, setPassword] = useState("");
   const stepUp = useMutation({
     meta: { session: true },
     mutationFn: (body: Proof | { password: string }) =>
@@ -130,28 +132,68 @@ export function StepUpPrompt() {
           onProof={(proof) => stepUp.mutate(proof)}
         />
       ) : status.data ? (
-        <form
-          className="flex flex-col gap-3"
-          onSubmit={(event) => {
-            event.preventDefault();
-            stepUp.mutate({ password });
-          }}
-        >
-          <TextField
-            label="Password"
-            type="password"
-            required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-            autoComplete="current-password"
+        <>
+          {status.data.ssoStepUpOrganization ? (
+            <SsoStepUpButton org={status.data.ssoStepUpOrganization} />
+          ) : null}
+          <PasswordStepUp
+            pending={stepUp.isPending}
+            error={stepUp.error}
+            onPassword={(password) => stepUp.mutate({ password })}
           />
-          <ErrorBox error={stepUp.error} />
-          <Button type="submit" disabled={stepUp.isPending}>
-            Confirm
-          </Button>
-        </form>
+        </>
       ) : null}
     </div>
+  );
+}
+
+/** Leaves for the identity provider, which logs the person in again and sends them back. */
+function SsoStepUpButton({ org }: { org: string }) {
+  const confirm = () => {
+    const returnTo = `${window.location.pathname}${window.location.search}`;
+    const query = new URLSearchParams({ org, stepUp: "true", returnTo });
+    window.location.assign(`/api/v1/auth/sso/start?${query}`);
+  };
+  return (
+    <div className="mb-3">
+      <Button type="button" onClick={confirm}>
+        Confirm with your identity provider
+      </Button>
+    </div>
+  );
+}
+
+function PasswordStepUp({
+  pending,
+  error,
+  onPassword,
+}: {
+  pending: boolean;
+  error: unknown;
+  onPassword: (password: string) => void;
+}) {
+  const [password, setPassword] = useState("");
+  return (
+    <form
+      className="flex flex-col gap-3"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onPassword(password);
+      }}
+    >
+      <TextField
+        label="Password"
+        type="password"
+        required
+        value={password}
+        onChange={(event) => setPassword(event.target.value)}
+        autoComplete="current-password"
+      />
+      <ErrorBox error={error} />
+      <Button type="submit" disabled={pending}>
+        Confirm
+      </Button>
+    </form>
   );
 }
 

@@ -1,4 +1,4 @@
-import { recoveryCodes, totpFactors } from "@ringfence/db";
+import { organizations, recoveryCodes, sessions, totpFactors } from "@ringfence/db";
 import { and, count, eq, isNull } from "@ringfence/db/orm";
 import type { ServiceCall, ServiceContext } from "../../context.ts";
 import type { WithMfa } from "./runtime.ts";
@@ -10,6 +10,11 @@ export interface MfaStatusDto {
   recoveryCodesLeft: number;
   /** Until when this session may take sensitive actions without re-proving. */
   stepUpValidUntil: string | null;
+  /**
+   * The slug of the organisation whose identity provider signed this session in, when the user
+   * may step up there (`GET /auth/sso/start?stepUp=true`): only without a confirmed factor.
+   */
+  ssoStepUpOrganization: string | null;
 }
 
 /** The signed-in user's second factor and this session's step-up state. */
@@ -27,6 +32,12 @@ export async function getMfaStatus({
     .from(recoveryCodes)
     .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)));
 
+  const [sso] = await ctx.db
+    .select({ slug: organizations.slug })
+    .from(sessions)
+    .innerJoin(organizations, eq(organizations.id, sessions.ssoOrganizationId))
+    .where(eq(sessions.id, input.sessionId));
+
   const verifiedAt = await lastVerifiedAt(ctx, input.sessionId);
   const until = verifiedAt && new Date(verifiedAt.getTime() + ctx.config.mfa.stepUpSeconds * 1000);
   return {
@@ -34,5 +45,6 @@ export async function getMfaStatus({
     confirmedAt: factor?.confirmedAt?.toISOString() ?? null,
     recoveryCodesLeft: codes?.left ?? 0,
     stepUpValidUntil: until && until.getTime() > ctx.mfa.now() ? until.toISOString() : null,
+    ssoStepUpOrganization: factor?.confirmedAt ? null : (sso?.slug ?? null),
   };
 }
