@@ -25,6 +25,8 @@ export type GatewayOptions = {
   resolver: Resolver;
   /** CIDRs and hostnames of internal destinations clients may reach. */
   egressAllow?: string[];
+  /** How long a resolver answer is reused (re-judged on every request); 0 asks every time. */
+  resolverCacheMs?: number;
   /** Trust anchors for upstream TLS (PEM); the system store when absent. */
   upstreamCa?: string[];
   /** The organisation CA that signs minted leaves; proxy mode is refused without it. */
@@ -67,7 +69,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const context: GatewayContext = {
     enforcerId: options.enforcerId,
     policy: options.policy,
-    egress: engineEgressGuard(options.resolver, options.egressAllow ?? []),
+    egress: engineEgressGuard(options.resolver, options.egressAllow ?? [], options.resolverCacheMs),
     upstream: new UpstreamPool({ ca: options.upstreamCa }),
     minter: options.orgCa ? new LeafMinter(await loadCa(options.orgCa)) : undefined,
     trustedHops: options.trustedHops ?? trustedHops([]),

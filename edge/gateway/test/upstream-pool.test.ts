@@ -38,12 +38,16 @@ function startUpstream(address: string, at: number): Promise<number> {
 }
 
 /** One absolute-form request through the gateway on a kept-alive agent. */
-function viaGateway(agent: http.Agent, path: string): Promise<{ status: number; body: string }> {
+function viaGateway(
+  agent: http.Agent,
+  path: string,
+  through = gateway,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       {
         host: "127.0.0.1",
-        port: gateway.proxyPort,
+        port: through.proxyPort,
         path: `http://${HOST}:${port}${path}`,
         headers: { host: `${HOST}:${port}` },
         agent,
@@ -66,6 +70,8 @@ beforeAll(async () => {
   await startUpstream("127.0.0.6", port);
   gateway = await startTestGateway({
     resolver: async (name) => resolved[name] ?? [],
+    // These tests change the answer between requests, so every request asks the resolver.
+    resolverCacheMs: 0,
     egressAllow: ["127.0.0.5/32", "127.0.0.6/32"],
     policy: new PolicyHolder(rulesPolicy([{ id: "r1", src: ["127.0.0.1"], host: HOST }])),
   });
@@ -100,5 +106,63 @@ describe("upstream connection pools", () => {
     expect(second).toEqual({ status: 200, body: "127.0.0.6" });
     expect(third.status).toBe(403);
     expect(gateway.events.at(-1)?.detections?.[0]?.id).toMatch(/^gateway\.egress\./);
+  });
+});
+
+describe("resolver answers reused for their lifetime", () => {
+  const TTL_MS = 300;
+  const answers: Record<string, string[]> = { [HOST]: ["127.0.0.5"] };
+  const asked: string[] = [];
+  let cached: Awaited<ReturnType<typeof startTestGateway>>;
+  beforeAll(async () => {
+    cached = await startTestGateway({
+      resolver: async (name) => {
+        asked.push(name);
+        return answers[name] ?? [];
+      },
+      resolverCacheMs: TTL_MS,
+      egressAllow: ["127.0.0.5/32", "127.0.0.6/32"],
+      policy: new PolicyHolder(rulesPolicy([{ id: "r1", src: ["127.0.0.1"], host: HOST }])),
+    });
+  });
+  afterAll(() => cached.close(100));
+
+  it("asks once per lifetime, then dials and judges the fresh answer", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const first = await viaGateway(agent, "/who", cached);
+    answers[HOST] = ["127.0.0.6"];
+    const reused = await viaGateway(agent, "/who", cached);
+    expect(asked).toEqual([HOST]);
+    expect([first, reused]).toEqual([
+      { status: 200, body: "127.0.0.5" },
+      { status: 200, body: "127.0.0.5" },
+    ]);
+
+    await new Promise((resolve) => setTimeout(resolve, TTL_MS + 50));
+    const fresh = await viaGateway(agent, "/who", cached);
+    answers[HOST] = ["169.254.169.254"];
+    await new Promise((resolve) => setTimeout(resolve, TTL_MS + 50));
+    const rebound = await viaGateway(agent, "/who", cached);
+    agent.destroy();
+
+    expect(asked).toEqual([HOST, HOST, HOST]);
+    expect(fresh).toEqual({ status: 200, body: "127.0.0.6" });
+    expect(rebound.status).toBe(403);
+    expect(cached.events.at(-1)?.detections?.[0]?.id).toBe("gateway.egress.metadata-address");
+  });
+
+  it("never keeps a failed or empty answer", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    answers[HOST] = [];
+    await new Promise((resolve) => setTimeout(resolve, TTL_MS + 50));
+    const before = asked.length;
+    const empty = await viaGateway(agent, "/who", cached);
+    answers[HOST] = ["127.0.0.5"];
+    const recovered = await viaGateway(agent, "/who", cached);
+    agent.destroy();
+
+    expect(empty.status).toBe(403);
+    expect(recovered).toEqual({ status: 200, body: "127.0.0.5" });
+    expect(asked.length - before).toBe(2);
   });
 });

@@ -50,7 +50,7 @@ const DEFAULT_RESOLVE_TIMEOUT_MS = 5000;
 
 /** The resolver's answer, or a rejection once `timeoutMs` has passed. */
 async function withDeadline(
-  resolver: SsrfResolver,
+  pending: Promise<readonly unknown[]>,
   name: string,
   timeoutMs: number,
 ): Promise<readonly unknown[]> {
@@ -62,7 +62,7 @@ async function withDeadline(
     );
   });
   try {
-    return await Promise.race([resolver(name), deadline]);
+    return await Promise.race([pending, deadline]);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }
@@ -75,7 +75,11 @@ async function lookUp(
 ): Promise<Ip[] | SsrfReason> {
   let answers: readonly unknown[];
   try {
-    answers = await withDeadline(resolver, name, timeoutMs);
+    const answer = resolver(name);
+    // Only a pending answer can fail to arrive; one the resolver already held needs no timer.
+    answers = Array.isArray(answer)
+      ? answer
+      : await withDeadline(Promise.resolve(answer), name, timeoutMs);
   } catch {
     return "resolver-error";
   }

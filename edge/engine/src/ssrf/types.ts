@@ -74,7 +74,11 @@ export interface SsrfOptions {
 }
 
 /** Looks a hostname up; returns every address as text. Injected so tests never use DNS. */
-export type SsrfResolver = (hostname: string) => Promise<readonly string[]>;
+/**
+ * Looks a name up. A resolver that already holds the answer (a cache) may return it directly:
+ * no deadline is needed for an answer that is already there.
+ */
+export type SsrfResolver = (hostname: string) => Promise<readonly string[]> | readonly string[];
 
 /** Options of resolving mode. */
 export interface SsrfResolvingOptions extends SsrfOptions {

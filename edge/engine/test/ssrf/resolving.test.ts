@@ -97,3 +97,26 @@ describe("a resolver that never answers", () => {
     expect(result).toMatchObject({ verdict: "block", reason: "resolver-error" });
   });
 });
+
+describe("a resolver that already holds the answer", () => {
+  it("judges a synchronous answer exactly like an awaited one", async () => {
+    const held = (name: string) => (name === "cached.example" ? ["10.0.0.7", "93.184.215.14"] : []);
+    const mixed = await checkHostResolving("cached.example", 443, { resolver: held });
+    expect(mixed).toMatchObject({ verdict: "block", address: "10.0.0.7" });
+    const allowed = await checkHostResolving("cached.example", 443, {
+      resolver: held,
+      allow: ["10.0.0.0/8"],
+    });
+    expect(allowed).toMatchObject({ verdict: "allow", address: "10.0.0.7", port: 443 });
+    const none = await checkHostResolving("other.example", 443, { resolver: held });
+    expect(none).toMatchObject({ verdict: "block", reason: "no-addresses" });
+  });
+
+  it("reports a resolver that throws synchronously as resolver-error", async () => {
+    const broken = (): readonly string[] => {
+      throw new Error("cache corrupted");
+    };
+    const result = await checkHostResolving("cached.example", 443, { resolver: broken });
+    expect(result).toMatchObject({ verdict: "block", reason: "resolver-error" });
+  });
+});
