@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Duplex, Readable } from "node:stream";
 import type { Detection } from "@ringfence/engine/documents";
+import type { Dispatcher } from "undici";
 import type { GatewayContext } from "../context.ts";
 import { EgressBlocked, judgedAddress } from "../egress/dial.ts";
 import type { UpstreamPool } from "../egress/upstream.ts";
@@ -238,31 +239,38 @@ async function forward(
     tls: route.tls,
   });
   const plain = body.kind === "none" ? null : body.kind === "buffer" ? body.bytes : body.stream;
-  let response: Awaited<ReturnType<typeof client.request>>;
+  const filter = responseFilter(inspected.compiled);
+  let relayed: Relayed;
   try {
     const prepared = route.prepare
       ? await route.prepare({ path: route.path, headers, body: iterableBody(body) })
       : undefined;
-    response = await client.request({
-      method: head.method,
-      path: prepared?.path ?? route.path,
-      headers: (prepared?.headers ?? headers).flat(),
-      body: prepared ? prepared.body && Readable.from(prepared.body) : plain,
-    });
+    relayed = await relayUpstream(
+      session,
+      head,
+      client,
+      {
+        method: head.method,
+        path: prepared?.path ?? route.path,
+        headers: (prepared?.headers ?? headers).flat(),
+        body: prepared ? prepared.body && Readable.from(prepared.body) : plain,
+      },
+      requestId,
+      filter,
+    );
   } catch (error) {
     if (error instanceof RequestRefused) {
       sendError(stream, error.status, error.code, error.message, requestId);
       emit({ finding: error.finding, status: error.status });
       return false;
     }
+    if (!(error instanceof UpstreamUnavailable)) throw error;
     sendError(stream, 502, "upstream-unavailable", "the upstream could not be reached", requestId);
     emit({ finding: gatewayFinding("upstream-failed", "upstream", "connection"), status: 502 });
     return false;
   }
-  const filter = responseFilter(inspected.compiled);
-  const relayed = await relayResponse(session, head, response, requestId, filter);
   const findings = [...inspected.findings, ...(filter?.findings ?? [])];
-  emit({ findings, status: response.statusCode, bytes: { in: body.size, out: relayed.bytes } });
+  emit({ findings, status: relayed.status, bytes: { in: body.size, out: relayed.bytes } });
   return !relayed.blocked && keepAlive(head);
 }
 
@@ -307,56 +315,122 @@ async function collectBody(
   return { kind: "stream", stream: Readable.from(rest()), size };
 }
 
-type UpstreamResponse = {
-  statusCode: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: AsyncIterable<Buffer>;
-};
+/** Raised for a failure before the upstream answered: the client gets a 502, nothing relayed. */
+class UpstreamUnavailable extends Error {
+  override readonly name = "UpstreamUnavailable";
+}
 
-async function relayResponse(
+type Relayed = { status: number; bytes: number; blocked: boolean };
+
+/**
+ * Sends the request upstream and relays the response to the client as undici hands over each
+ * chunk (a dispatch handler, no response stream in between). Backpressure holds: a chunk the
+ * client cannot take yet pauses the upstream read until the client drains. A failure before the
+ * response head rejects with UpstreamUnavailable (or the body's RequestRefused); one after it
+ * rejects with the error itself, since part of the response has already left.
+ */
+function relayUpstream(
   session: HttpSession,
   head: RequestHead,
-  response: UpstreamResponse,
+  client: Dispatcher,
+  request: Pick<Dispatcher.DispatchOptions, "method" | "path" | "headers" | "body">,
   requestId: string,
   filter: ResponseFilter | undefined,
-): Promise<{ bytes: number; blocked: boolean }> {
+): Promise<Relayed> {
   const { stream } = session;
-  // With a response filter the body may be redacted, so its length is not known in advance.
-  const pairs = endToEnd(headerPairs(response.headers)).filter(
-    ([name]) => !/^x-request-id$/i.test(name) && !(filter && /^content-length$/i.test(name)),
-  );
-  const length = pairs.find(([name]) => name.toLowerCase() === "content-length");
-  const bodyless =
-    head.method === "HEAD" || NO_BODY_STATUS.has(response.statusCode) || response.statusCode < 200;
-  const chunked = !bodyless && length === undefined;
-  if (chunked) pairs.push(["transfer-encoding", "chunked"]);
-  pairs.push(["x-request-id", requestId]);
-  if (!keepAlive(head)) pairs.push(["connection", "close"]);
-
-  // The head waits for the first body bytes so a small response leaves in one write (one TLS
-  // record, one syscall) instead of two.
-  let pending: Buffer | undefined = responseHead(response.statusCode, pairs);
-  const write = (chunk: Uint8Array) => {
-    if (chunk.length === 0 || bodyless) return Promise.resolve();
-    const framed = chunked ? frameChunk(chunk) : Buffer.from(chunk);
-    const out = pending ? Buffer.concat([pending, framed]) : framed;
-    pending = undefined;
-    return writeAll(stream, out);
-  };
-  let bytes = 0;
-  for await (const chunk of response.body) {
-    bytes += chunk.length;
-    const scanned = filter ? filter.push(chunk) : { output: chunk, block: false };
-    if (scanned.block) return blockResponse(session, bytes);
-    await write(scanned.output);
-  }
-  const last = filter ? await filter.finish() : undefined;
-  if (last?.block) return blockResponse(session, bytes);
-  if (last) await write(last.output);
-  const end = chunked ? Buffer.from("0\r\n\r\n") : Buffer.alloc(0);
-  if (pending || end.length > 0)
-    await writeAll(stream, pending ? Buffer.concat([pending, end]) : end);
-  return { bytes, blocked: false };
+  return new Promise<Relayed>((resolve, reject) => {
+    let status = 0;
+    let bytes = 0;
+    let bodyless = false;
+    let chunked = false;
+    let pending: Buffer | undefined;
+    let settled = false;
+    let upstream: Dispatcher.DispatchController | undefined;
+    const finish = (result: Relayed | Error) => {
+      if (settled) return;
+      settled = true;
+      stream.off("drain", onDrain);
+      stream.off("close", onClose);
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    const onDrain = () => upstream?.resume();
+    const onClose = () => {
+      const error = new Error("client connection closed");
+      upstream?.abort(error);
+      finish(error);
+    };
+    const blocked = () => {
+      upstream?.abort(new Error("response blocked by inspection"));
+      blockResponse(session);
+      finish({ status, bytes, blocked: true });
+    };
+    // The head waits for the first body bytes so a small response leaves in one write (one TLS
+    // record, one syscall) instead of two.
+    const write = (chunk: Uint8Array, controller: Dispatcher.DispatchController) => {
+      if (chunk.length === 0 || bodyless) return;
+      const framed = chunked
+        ? frameChunk(chunk)
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+      const out = pending ? Buffer.concat([pending, framed]) : framed;
+      pending = undefined;
+      if (stream.destroyed) return onClose();
+      if (!stream.write(out)) controller.pause();
+    };
+    const end = async () => {
+      const last = filter ? await filter.finish() : undefined;
+      if (settled) return;
+      if (last?.block) return blocked();
+      if (last && upstream) write(last.output, upstream);
+      const tail = chunked ? Buffer.from("0\r\n\r\n") : undefined;
+      const out = pending && tail ? Buffer.concat([pending, tail]) : (pending ?? tail);
+      if (out) await writeAll(stream, out);
+      finish({ status, bytes, blocked: false });
+    };
+    stream.on("drain", onDrain);
+    stream.once("close", onClose);
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(controller) {
+        upstream = controller;
+      },
+      onResponseStart(controller, statusCode, headers) {
+        upstream = controller;
+        status = statusCode;
+        // With a response filter the body may be redacted, so its length is not known in advance.
+        const pairs = endToEnd(headerPairs(headers)).filter(
+          ([name]) => !/^x-request-id$/i.test(name) && !(filter && /^content-length$/i.test(name)),
+        );
+        const length = pairs.find(([name]) => name.toLowerCase() === "content-length");
+        bodyless = head.method === "HEAD" || NO_BODY_STATUS.has(statusCode) || statusCode < 200;
+        chunked = !bodyless && length === undefined;
+        if (chunked) pairs.push(["transfer-encoding", "chunked"]);
+        pairs.push(["x-request-id", requestId]);
+        if (!keepAlive(head)) pairs.push(["connection", "close"]);
+        pending = responseHead(statusCode, pairs);
+      },
+      onResponseData(controller, chunk) {
+        if (settled) return;
+        bytes += chunk.length;
+        const scanned = filter ? filter.push(chunk) : { output: chunk, block: false };
+        if (scanned.block) return blocked();
+        write(scanned.output, controller);
+      },
+      onResponseEnd() {
+        end().catch(finish);
+      },
+      onResponseError(_controller, error) {
+        if (status === 0 && !(error instanceof RequestRefused)) {
+          return finish(new UpstreamUnavailable(error.message, { cause: error }));
+        }
+        finish(error);
+      },
+    };
+    try {
+      client.dispatch(request, handler);
+    } catch (error) {
+      finish(new UpstreamUnavailable("the request could not be dispatched", { cause: error }));
+    }
+  });
 }
 
 function frameChunk(chunk: Uint8Array): Buffer {
@@ -371,7 +445,6 @@ function frameChunk(chunk: Uint8Array): Buffer {
  * Stops a response a profile blocked mid-body: the connection is closed without the final
  * chunk, so the client sees an incomplete response rather than a truncated one that looks whole.
  */
-function blockResponse(session: HttpSession, bytes: number): { bytes: number; blocked: boolean } {
+function blockResponse(session: HttpSession): void {
   session.stream.destroy();
-  return { bytes, blocked: true };
 }
