@@ -134,16 +134,21 @@ export function base64Decode(text: string): string | undefined {
 /** Applies transformations in order; each is a pure string function. */
 export function applyTransforms(value: string, transforms: readonly Transform[]): string {
   let out = value;
-  for (const t of transforms) {
-    if (t === "urlDecode") out = urlDecode(out);
-    else if (t === "htmlEntityDecode") out = htmlEntityDecode(out);
-    else if (t === "lowercase") out = out.toLowerCase();
-    else if (t === "compressWhitespace") out = out.replace(/\s+/g, " ");
-    else if (t === "nfkc") out = out.normalize("NFKC");
-    else if (t === "removeNulls") out = out.replace(/\0/g, "");
-    else if (t === "base64") out = base64Decode(out) ?? out;
-  }
+  for (const t of transforms) out = applyTransform(out, t);
   return out;
+}
+
+/** One transformation; each returns its input untouched when it has nothing to change. */
+export function applyTransform(value: string, t: Transform): string {
+  if (t === "urlDecode") return urlDecode(value);
+  if (t === "htmlEntityDecode") return htmlEntityDecode(value);
+  if (t === "lowercase") return value.toLowerCase();
+  if (t === "compressWhitespace")
+    return /\s\s|[^\S ]/.test(value) ? value.replace(/\s+/g, " ") : value;
+  // ASCII text is already in NFKC.
+  if (t === "nfkc") return /[^\0-\x7f]/.test(value) ? value.normalize("NFKC") : value;
+  if (t === "removeNulls") return value.includes("\0") ? value.replace(/\0/g, "") : value;
+  return base64Decode(value) ?? value;
 }
 
 /** The result of normalising a request path. */

@@ -1,5 +1,5 @@
 import type { Field, FieldKind, RequestModel } from "../fields.ts";
-import { applyTransforms } from "../transforms.ts";
+import { applyTransform, type Transform } from "../transforms.ts";
 import { clipEvidence, type Detection, type DetectionAction, SEVERITY_SCORE } from "../types.ts";
 import { genericRules } from "./generic.ts";
 import { javaRules } from "./java.ts";
@@ -63,10 +63,13 @@ function excluded(settings: WafSettings, path: string, d: Detection, ruleId: str
   });
 }
 
-/** A rule with its transforms' cache key, computed once rather than per field. */
+/**
+ * A rule with the cache keys of its transform chain's prefixes, computed once rather than per
+ * field: `["removeNulls", "htmlEntityDecode"]` reuses the `removeNulls` result of other rules.
+ */
 interface ActiveRule {
   rule: WafRule;
-  key: string;
+  keys: string[];
 }
 
 /** The active rules of one settings object, grouped by the field kind they read. */
@@ -91,7 +94,8 @@ function planFor(settings: WafSettings): RulePlan {
   for (const rule of active) {
     for (const kind of new Set(rule.kinds)) {
       const list = byKind.get(kind) ?? [];
-      list.push({ rule, key: rule.transforms.join(",") });
+      const keys = rule.transforms.map((_, n) => rule.transforms.slice(0, n + 1).join(","));
+      list.push({ rule, keys });
       byKind.set(kind, list);
     }
   }
@@ -103,12 +107,17 @@ function planFor(settings: WafSettings): RulePlan {
   return plan;
 }
 
+/** The field's value after the rule's transforms, each prefix of the chain computed once. */
 function transformed(field: Field, active: ActiveRule, cache: Map<string, string>): string {
-  if (active.key === "") return field.value;
-  let value = cache.get(active.key);
-  if (value === undefined) {
-    value = applyTransforms(field.value, active.rule.transforms);
-    cache.set(active.key, value);
+  const { keys, rule } = active;
+  let done = keys.length;
+  let value: string | undefined;
+  while (done > 0 && value === undefined) value = cache.get(keys[--done] as string);
+  if (value === undefined) value = field.value;
+  else done++;
+  for (; done < keys.length; done++) {
+    value = applyTransform(value, rule.transforms[done] as Transform);
+    cache.set(keys[done] as string, value);
   }
   return value;
 }
