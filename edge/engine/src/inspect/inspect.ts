@@ -1,7 +1,7 @@
 import type { CompiledProfiles } from "./compile.ts";
 import { DlpStream } from "./dlp/scanner.ts";
 import { buildRequestModel } from "./fields.ts";
-import { runIps } from "./ips.ts";
+import { IPS_BODY_REACH, runIps } from "./ips.ts";
 import { EICAR } from "./malware/index.ts";
 import { latin1 } from "./raw-http.ts";
 import type { Detection, InspectRequest, InspectResponse } from "./types.ts";
@@ -20,10 +20,10 @@ export interface InspectOptions {
   response?: InspectResponse;
 }
 
-function dlpDetections(compiled: CompiledProfiles, body: () => string): Detection[] {
-  if (compiled.dlp.request.length === 0) return [];
+function dlpDetections(compiled: CompiledProfiles, body: string | undefined): Detection[] {
+  if (body === undefined) return [];
   const stream = new DlpStream(compiled.dlp.request);
-  stream.scanWhole(body());
+  stream.scanWhole(body);
   return stream.findings().map((f) => ({
     id: `dlp-${f.detector}`,
     category: "dlp",
@@ -34,11 +34,8 @@ function dlpDetections(compiled: CompiledProfiles, body: () => string): Detectio
   }));
 }
 
-/** EICAR lies at the start of a file; the first MiB is searched. */
-const EICAR_REACH = 1 << 20;
-
-function eicar(compiled: CompiledProfiles, body: () => string): Detection[] {
-  if (!compiled.malware || !body().slice(0, EICAR_REACH).includes(EICAR)) return [];
+function eicar(compiled: CompiledProfiles, head: () => string): Detection[] {
+  if (!compiled.malware || !head().includes(EICAR)) return [];
   return [
     {
       id: "malware-eicar",
@@ -66,17 +63,22 @@ export function inspectRequest(
   const waf = compiled.waf
     ? runWaf(model, compiled.waf)
     : { score: 0, blocked: false, detections: [] };
-  // DLP and the EICAR check read the same Latin-1 view of the body; decode it once, if at all.
-  let text: string | undefined;
-  const body = () => {
-    text ??= latin1(request.body);
-    return text;
-  };
+  // DLP (the whole body), the IPS and the EICAR check (its first MiB) read the same Latin-1
+  // view of the body: decode it once, and only as far as some reader needs.
   const hasBody = request.body.length > 0;
+  const body = hasBody && compiled.dlp.request.length > 0 ? latin1(request.body) : undefined;
+  let headText: string | undefined;
+  const head = () => {
+    headText ??=
+      body !== undefined
+        ? body.slice(0, IPS_BODY_REACH)
+        : latin1(request.body.subarray(0, IPS_BODY_REACH));
+    return headText;
+  };
   const others = [
-    ...(compiled.ips ? runIps(compiled.ips, request, options.response) : []),
-    ...(hasBody ? dlpDetections(compiled, body) : []),
-    ...(hasBody ? eicar(compiled, body) : []),
+    ...(compiled.ips ? runIps(compiled.ips, request, options.response, hasBody ? head() : "") : []),
+    ...dlpDetections(compiled, body),
+    ...(hasBody ? eicar(compiled, head) : []),
   ];
   const detections = [...framing, ...waf.detections, ...others];
   const hardBlock = framing.length > 0 || others.some((d) => d.action === "block");

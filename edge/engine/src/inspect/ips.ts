@@ -84,19 +84,23 @@ function contentMatches(text: string, c: z.infer<typeof contentMatchSchema>): bo
   return c.nocase ? window.toLowerCase().includes(c.match.toLowerCase()) : window.includes(c.match);
 }
 
+/** How much of a body the IPS reads: its first MiB. */
+export const IPS_BODY_REACH = 1 << 20;
+
 function buffers(
   request: InspectRequest,
   response: InspectResponse | undefined,
+  requestBody: string | undefined,
 ): Record<(typeof IPS_BUFFERS)[number], string> {
   const headerText = (h: [string, string][]) => h.map(([n, v]) => `${n}: ${v}`).join("\r\n");
   return {
     "request-line": `${request.method} ${request.target}`,
     uri: request.target,
     "request-headers": headerText(request.headers),
-    "request-body": latin1(request.body.subarray(0, 1 << 20)),
+    "request-body": requestBody ?? latin1(request.body.subarray(0, IPS_BODY_REACH)),
     "response-status": response ? String(response.status) : "",
     "response-headers": response ? headerText(response.headers) : "",
-    "response-body": response ? latin1(response.body.subarray(0, 1 << 20)) : "",
+    "response-body": response ? latin1(response.body.subarray(0, IPS_BODY_REACH)) : "",
   };
 }
 
@@ -109,13 +113,17 @@ function suppressed(ips: CompiledIps, id: string, source: string | undefined): b
   );
 }
 
-/** Runs the signatures over a request (and response, when given). */
+/**
+ * Runs the signatures over a request (and response, when given). `requestBody` is the Latin-1
+ * text of the body's first IPS_BODY_REACH bytes when the caller has already decoded it.
+ */
 export function runIps(
   ips: CompiledIps,
   request: InspectRequest,
   response?: InspectResponse,
+  requestBody?: string,
 ): Detection[] {
-  const texts = buffers(request, response);
+  const texts = buffers(request, response, requestBody);
   const all = Object.values(texts).join("\n");
   const candidates = ips.prefilter.matchSet(all);
   const found: Detection[] = [];
