@@ -18,17 +18,18 @@ const HOP_BY_HOP = new Set([
 export function endToEnd(
   headers: ReadonlyArray<readonly [string, string]>,
 ): Array<[string, string]> {
-  const named = new Set(
-    headers
-      .filter(([name]) => name.toLowerCase() === "connection")
-      .flatMap(([, value]) => value.split(",").map((token) => token.trim().toLowerCase())),
-  );
-  return headers
-    .filter(([name]) => {
-      const lower = name.toLowerCase();
-      return !HOP_BY_HOP.has(lower) && !named.has(lower);
-    })
-    .map(([name, value]) => [name, value]);
+  let named: Set<string> | undefined;
+  for (const [name, value] of headers) {
+    if (name.toLowerCase() !== "connection") continue;
+    named ??= new Set();
+    for (const token of value.split(",")) named.add(token.trim().toLowerCase());
+  }
+  const kept: Array<[string, string]> = [];
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase();
+    if (!HOP_BY_HOP.has(lower) && !named?.has(lower)) kept.push([name, value]);
+  }
+  return kept;
 }
 
 /** Flattens undici's response header object into name/value pairs. */
@@ -43,17 +44,19 @@ export function headerPairs(
   return pairs;
 }
 
+const SPLITS_LINE = /[\r\n]/;
+
 /** Serialises a response head; header values are checked so nothing can split the response. */
 export function responseHead(
   status: number,
   headers: ReadonlyArray<readonly [string, string]>,
 ): Buffer {
-  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Status"}`];
+  let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Status"}\r\n`;
   for (const [name, value] of headers) {
-    if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) continue;
-    lines.push(`${name}: ${value}`);
+    if (SPLITS_LINE.test(name) || SPLITS_LINE.test(value)) continue;
+    text += `${name}: ${value}\r\n`;
   }
-  return Buffer.from(`${lines.join("\r\n")}\r\n\r\n`, "latin1");
+  return Buffer.from(`${text}\r\n`, "latin1");
 }
 
 /** Writes and waits for the socket to accept more, so a slow client slows the upstream read. */

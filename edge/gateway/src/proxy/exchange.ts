@@ -93,6 +93,8 @@ export type HttpSession = {
 };
 
 const NO_BODY_STATUS = new Set([204, 304]);
+// Set by the gateway itself on the way upstream (framing, its own request id, its own Expect).
+const REFRAMED_REQUEST_FIELDS = new Set(["content-length", "x-request-id", "expect"]);
 
 /** Serves requests on the connection until the client or a refusal closes it. */
 export async function serveHttp(session: HttpSession, first?: RequestHead): Promise<void> {
@@ -228,7 +230,7 @@ async function forward(
     return false;
   }
   const kept = endToEnd(head.headers).filter(
-    ([name]) => !/^(content-length|x-request-id|expect)$/i.test(name),
+    ([name]) => !REFRAMED_REQUEST_FIELDS.has(name.toLowerCase()),
   );
   const headers = route.rewriteHeaders ? route.rewriteHeaders(kept) : kept;
   headers.push(["x-request-id", requestId]);
@@ -397,9 +399,10 @@ function relayUpstream(
         upstream = controller;
         status = statusCode;
         // With a response filter the body may be redacted, so its length is not known in advance.
-        const pairs = endToEnd(headerPairs(headers)).filter(
-          ([name]) => !/^x-request-id$/i.test(name) && !(filter && /^content-length$/i.test(name)),
-        );
+        const pairs = endToEnd(headerPairs(headers)).filter(([name]) => {
+          const lower = name.toLowerCase();
+          return lower !== "x-request-id" && !(filter && lower === "content-length");
+        });
         const length = pairs.find(([name]) => name.toLowerCase() === "content-length");
         bodyless = head.method === "HEAD" || NO_BODY_STATUS.has(statusCode) || statusCode < 200;
         chunked = !bodyless && length === undefined;
