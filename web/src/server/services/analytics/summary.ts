@@ -42,19 +42,61 @@ export async function decisionsOverTime({ ctx, input }: ServiceCall<OrgContext, 
   };
 }
 
-/** The busiest sources or destinations (`host:port`) in the window. */
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * The hours a window covers, as the hourly queries read them (from the hour holding `from` up to
+ * the last hour starting before `to`), split into whole UTC days and the hours at either edge.
+ */
+export function splitWindow(from: Date, to: Date) {
+  const firstHour = Math.floor(from.getTime() / HOUR_MS) * HOUR_MS;
+  const endHour = Math.ceil(to.getTime() / HOUR_MS) * HOUR_MS;
+  const firstDay = Math.ceil(firstHour / DAY_MS) * DAY_MS;
+  const endDay = Math.floor(endHour / DAY_MS) * DAY_MS;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  if (firstDay >= endDay) {
+    return { days: null, edges: [[iso(firstHour), iso(endHour)]] as const };
+  }
+  return {
+    days: [iso(firstDay), iso(endDay)] as const,
+    edges: [
+      [iso(firstHour), iso(firstDay)],
+      [iso(endDay), iso(endHour)],
+    ] as const,
+  };
+}
+
+/**
+ * The busiest sources or destinations (`host:port`) in the window. Whole UTC days are read from
+ * the daily rollup and only the partial days at the edges from the hourly one, so a week costs
+ * about seven rows per endpoint instead of one per hour it was seen; the sums are the same.
+ */
 export async function topEndpoints({
   ctx,
   input,
 }: ServiceCall<OrgContext, WindowInput & { side: "src" | "dst" }>) {
   const { from, to } = windowOf(input);
+  const { days, edges } = splitWindow(from, to);
+  const hourly = sql.join(
+    edges.map(([lo, hi]) => sql`(hour >= ${lo}::timestamptz AND hour < ${hi}::timestamptz)`),
+    sql` OR `,
+  );
+  const daily = days
+    ? sql`
+      UNION ALL
+      SELECT value, events FROM event_endpoints_daily
+      WHERE organization_id = ${ctx.organizationId} AND side = ${input.side}
+        AND day >= ${days[0]}::timestamptz AND day < ${days[1]}::timestamptz`
+    : sql``;
   const rows = await queryRows<{ value: string; events: string | number }>(
     ctx.db,
     sql`
-      SELECT value, sum(events) AS events FROM event_endpoints_hourly
-      WHERE organization_id = ${ctx.organizationId} AND side = ${input.side}
-        AND hour >= date_trunc('hour', ${from.toISOString()}::timestamptz, 'UTC')
-        AND hour < ${to.toISOString()}::timestamptz
+      SELECT value, sum(events) AS events FROM (
+        SELECT value, events FROM event_endpoints_hourly
+        WHERE organization_id = ${ctx.organizationId} AND side = ${input.side} AND (${hourly})
+        ${daily}
+      ) AS counted
       GROUP BY value ORDER BY sum(events) DESC, value LIMIT ${input.limit}
     `,
   );

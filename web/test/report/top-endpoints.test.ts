@@ -1,0 +1,92 @@
+import { sql } from "@ringfence/db/orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { topEndpoints } from "../../src/server/services/analytics/summary.ts";
+import type { ReportContext } from "../../src/server/services/integrations/present.ts";
+import { queryRows } from "../../src/server/services/outbox/sql.ts";
+import { decisionEvent, ingest, openTestDatabase, orgWithContext, testRuntime } from "./harness.ts";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+describe("top sources and destinations over the daily rollup", () => {
+  let database: Awaited<ReturnType<typeof openTestDatabase>>;
+  let ctx: ReportContext;
+  // Midnight UTC three days ago; events every 37 minutes for three and a half days after it.
+  const midnight = Math.floor(Date.now() / DAY) * DAY - 3 * DAY;
+  const stored = Array.from({ length: Math.floor((3.5 * DAY) / (37 * 60_000)) }, (_, k) => {
+    const event = decisionEvent(k);
+    return {
+      ...event,
+      time: new Date(midnight + k * 37 * 60_000 + (k % 5)).toISOString(),
+      src: { ip: `10.1.0.${k % 7}`, port: 40000 },
+      dst: { host: `svc${k % 3}.internal`, port: 443 },
+    };
+  });
+
+  beforeAll(async () => {
+    database = await openTestDatabase(
+      process.env.RINGFENCE_TEST_BACKEND === "pg" ? "pg" : "pglite",
+    );
+    ctx = await orgWithContext(database.database.db, await testRuntime());
+    for (let i = 0; i < stored.length; i += 40) {
+      await ingest(database.database.db, ctx.organizationId, stored.slice(i, i + 40));
+    }
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  /** What the hourly rollup alone answers: the query before the daily rollup existed. */
+  async function hourlyOnly(side: "src" | "dst", from: Date, to: Date) {
+    const rows = await queryRows<{ value: string; events: string | number }>(
+      ctx.db,
+      sql`
+        SELECT value, sum(events) AS events FROM event_endpoints_hourly
+        WHERE organization_id = ${ctx.organizationId} AND side = ${side}
+          AND hour >= date_trunc('hour', ${from.toISOString()}::timestamptz, 'UTC')
+          AND hour < ${to.toISOString()}::timestamptz
+        GROUP BY value ORDER BY sum(events) DESC, value LIMIT 100
+      `,
+    );
+    return rows.map((row) => ({ value: row.value, events: Number(row.events) }));
+  }
+
+  /** The same counts straight from the events, by the hour each falls in. */
+  function fromEvents(side: "src" | "dst", from: Date, to: Date) {
+    const lo = Math.floor(from.getTime() / HOUR) * HOUR;
+    const counts = new Map<string, number>();
+    for (const event of stored) {
+      const hour = Math.floor(Date.parse(event.time) / HOUR) * HOUR;
+      if (hour < lo || hour >= to.getTime()) continue;
+      const value = side === "src" ? event.src.ip : `${event.dst.host}:${event.dst.port}`;
+      counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
+    return [...counts]
+      .map(([value, events]) => ({ value, events }))
+      .sort((a, b) => b.events - a.events || (a.value < b.value ? -1 : 1));
+  }
+
+  const windows: [string, number, number][] = [
+    [
+      "partial days at both edges",
+      midnight + 5.5 * HOUR + 12_345,
+      midnight + 2 * DAY + 17.25 * HOUR,
+    ],
+    ["whole days exactly", midnight, midnight + 3 * DAY],
+    ["inside one day", midnight + DAY + 2 * HOUR, midnight + DAY + 9.5 * HOUR],
+    ["across one midnight only", midnight + 20 * HOUR, midnight + DAY + 3 * HOUR],
+    ["the whole history and beyond", midnight - 2 * DAY, midnight + 5 * DAY],
+  ];
+
+  it.each(windows)("sums to the hourly answer over %s", async (_, lo, hi) => {
+    const from = new Date(lo);
+    const to = new Date(hi);
+    for (const side of ["src", "dst"] as const) {
+      const input = { from: from.toISOString(), to: to.toISOString(), bucket: "hour" as const };
+      const { items } = await topEndpoints({ ctx, input: { ...input, limit: 100, side } });
+      expect(items.length).toBeGreaterThan(0);
+      expect(items).toEqual(await hourlyOnly(side, from, to));
+      expect(items).toEqual(fromEvents(side, from, to));
+    }
+  });
+});
