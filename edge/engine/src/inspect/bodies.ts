@@ -87,13 +87,16 @@ export function flattenJson(value: unknown, path: string, out: Field[]): void {
   }
 }
 
+/** Reused: a decode without `stream` starts afresh, even after one that threw. */
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 function decodeText(bytes: Uint8Array, charset: string | undefined, found: Detection[]): string {
   // An empty body cannot be decoded differently, so its declared charset does not matter.
   if (charset !== undefined && bytes.length > 0 && !TEXT_CHARSETS.has(charset.toLowerCase())) {
     found.push(bodyAnomaly("protocol-charset", `unexpected charset ${charset}`));
   }
   try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return STRICT_UTF8.decode(bytes);
   } catch {
     if (charset === undefined || charset.toLowerCase().startsWith("utf")) {
       found.push({

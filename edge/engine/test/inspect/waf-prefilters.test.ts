@@ -44,3 +44,14 @@ describe("prose holding none of the trigger characters", () => {
     expect(ids(prose)).toEqual([]);
   });
 });
+
+describe("the shared strict UTF-8 decoder", () => {
+  it("reads a valid body correctly right after refusing an invalid one", () => {
+    const json: [string, string] = ["Content-Type", "application/json"];
+    const invalid = { ...request("POST", "/api", [json]), body: Uint8Array.of(0x7b, 0xff, 0x7d) };
+    const bad = inspectRequest(compiled, invalid).detections.map((d) => d.id);
+    expect(bad).toContain("protocol-charset-mismatch");
+    const good = inspectRequest(compiled, request("POST", "/api", [json], '{"city": "Zürich"}'));
+    expect(good.detections).toEqual([]);
+  });
+});
