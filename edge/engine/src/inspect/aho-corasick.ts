@@ -55,13 +55,22 @@ export class AhoCorasick {
 
   /** Returns the indexes of the literals that occur in `text` (each at most once). */
   matchSet(text: string): Set<number> {
+    // The scan runs over whole bodies: one map lookup per character where the automaton stays
+    // put, no lookups repeated for has-then-get, and no array made for states without output.
     const found = new Set<number>();
+    const { goto, fail, outputs, caseInsensitive } = this;
     let state = 0;
     for (let i = 0; i < text.length; i++) {
-      const code = this.fold(text.charCodeAt(i));
-      while (state !== 0 && !this.goto[state]?.has(code)) state = this.fail[state] ?? 0;
-      state = this.goto[state]?.get(code) ?? 0;
-      for (const index of this.outputs[state] ?? []) found.add(index);
+      let code = text.charCodeAt(i);
+      if (caseInsensitive && code >= 65 && code <= 90) code += 32;
+      let next = goto[state]?.get(code);
+      while (next === undefined && state !== 0) {
+        state = fail[state] ?? 0;
+        next = goto[state]?.get(code);
+      }
+      state = next ?? 0;
+      const out = outputs[state];
+      if (out !== undefined && out.length > 0) for (const index of out) found.add(index);
     }
     return found;
   }
