@@ -68,13 +68,14 @@ describe("analytics and events in the console over the running product", () => {
     await watched.shot("enforcers-reporting");
   });
 
-  it("charts the reported traffic with top sources, detections and rule hits", async () => {
+  it("charts the reported traffic with top denied sources, detections and rule hits", async () => {
     await go("Analytics");
     const totals = page.getByTestId("traffic-totals");
     await expect(totals.textContent()).resolves.toBe(
       `${PER_ACTION} allowed · ${PER_ACTION} denied · ${PER_ACTION} monitored`,
     );
-    const sources = page.getByRole("list", { name: "Top sources" });
+    // Only denied decisions count there, and every denied event came from one source.
+    const sources = page.getByRole("list", { name: "Top denied sources" });
     expect(await sources.getByRole("listitem").first().textContent()).toBe(
       `${DENIED_SOURCE}${PER_ACTION}`,
     );

@@ -104,6 +104,15 @@ describe("Report routes", () => {
     expect(detections.json.items).toEqual([{ category: "waf", severity: "critical", events: 3 }]);
     const sources = await as("GET", "/analytics/top-sources?limit=3");
     expect((sources.json.items as unknown[]).length).toBe(3);
+    const denied = await as("GET", "/analytics/top-sources?limit=100&action=deny");
+    const deniedTotal = (denied.json.items as { events: number }[]).reduce(
+      (s, r) => s + r.events,
+      0,
+    );
+    expect(deniedTotal).toBe(events.filter((e) => e.action === "deny").length);
+    const allowOnly = await as("GET", "/analytics/top-destinations?action=allow");
+    expect(allowOnly.status).toBe(400);
+    expect(JSON.stringify(allowOnly.json)).toContain("action");
     expect((await as("GET", "/analytics/enforcers")).status).toBe(200);
     expect(
       (await as("GET", "/analytics/decisions?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z"))

@@ -52,12 +52,13 @@ describe("top sources and destinations over the daily rollup", () => {
   }
 
   /** The same counts straight from the events, by the hour each falls in. */
-  function fromEvents(side: "src" | "dst", from: Date, to: Date) {
+  function fromEvents(side: "src" | "dst", from: Date, to: Date, action?: "deny") {
     const lo = Math.floor(from.getTime() / HOUR) * HOUR;
     const counts = new Map<string, number>();
     for (const event of stored) {
       const hour = Math.floor(Date.parse(event.time) / HOUR) * HOUR;
       if (hour < lo || hour >= to.getTime()) continue;
+      if (action && event.action !== action) continue;
       const value = side === "src" ? event.src.ip : `${event.dst.host}:${event.dst.port}`;
       counts.set(value, (counts.get(value) ?? 0) + 1);
     }
@@ -87,6 +88,12 @@ describe("top sources and destinations over the daily rollup", () => {
       expect(items.length).toBeGreaterThan(0);
       expect(items).toEqual(await hourlyOnly(side, from, to));
       expect(items).toEqual(fromEvents(side, from, to));
+      const denied = await topEndpoints({
+        ctx,
+        input: { ...input, limit: 100, side, action: "deny" },
+      });
+      expect(denied.items.length).toBeGreaterThan(0);
+      expect(denied.items).toEqual(fromEvents(side, from, to, "deny"));
     }
   });
 });

@@ -9,18 +9,18 @@ import {
   ruleHits,
   topEndpoints,
 } from "../services/analytics/summary.ts";
-import { WindowQuery } from "../services/analytics/window.ts";
+import { TopEndpointsQuery, WindowQuery } from "../services/analytics/window.ts";
 
 const Result = z.record(z.string(), z.unknown()).openapi("AnalyticsResult");
 
-function analyticsRoute(path: string, summary: string) {
+function analyticsRoute(path: string, summary: string, query = WindowQuery) {
   return createRoute({
     method: "get",
     path: `/api/v1/orgs/{orgId}/analytics/${path}`,
     tags: ["analytics"],
     summary,
     middleware: inOrg("read"),
-    request: { params: OrgParams, query: WindowQuery },
+    request: { params: OrgParams, query },
     responses: { 200: jsonResponse("The result", Result), ...errorResponses },
   });
 }
@@ -42,14 +42,20 @@ export const analyticsRoutes = newRouter()
       200,
     );
   })
-  .openapi(analyticsRoute("top-sources", "Busiest source addresses"), async (c) => {
-    const input = { ...c.req.valid("query"), side: "src" as const };
-    return c.json(await topEndpoints({ ctx: orgContext(c), input }), 200);
-  })
-  .openapi(analyticsRoute("top-destinations", "Busiest destinations (host:port)"), async (c) => {
-    const input = { ...c.req.valid("query"), side: "dst" as const };
-    return c.json(await topEndpoints({ ctx: orgContext(c), input }), 200);
-  })
+  .openapi(
+    analyticsRoute("top-sources", "Busiest source addresses", TopEndpointsQuery),
+    async (c) => {
+      const input = { ...c.req.valid("query"), side: "src" as const };
+      return c.json(await topEndpoints({ ctx: orgContext(c), input }), 200);
+    },
+  )
+  .openapi(
+    analyticsRoute("top-destinations", "Busiest destinations (host:port)", TopEndpointsQuery),
+    async (c) => {
+      const input = { ...c.req.valid("query"), side: "dst" as const };
+      return c.json(await topEndpoints({ ctx: orgContext(c), input }), 200);
+    },
+  )
   .openapi(analyticsRoute("rules", "Hits per rule with first and last hit"), async (c) => {
     return c.json(await ruleHits({ ctx: orgContext(c), input: c.req.valid("query") }), 200);
   })

@@ -22,11 +22,12 @@ import {
 type Span = ReturnType<typeof windowOf>;
 
 /** One analytics route over the page's time window; the window is part of the cache key. */
-function useAnalytics<T>(name: string, span: Span) {
+function useAnalytics<T>(name: string, span: Span, action?: "deny") {
   const orgId = useOrgId();
   return useQuery({
-    queryKey: ["org", orgId, "analytics", name, span],
-    queryFn: () => api<T>(`/orgs/${orgId}/analytics/${name}${query({ ...span, limit: 10 })}`),
+    queryKey: ["org", orgId, "analytics", name, span, action],
+    queryFn: () =>
+      api<T>(`/orgs/${orgId}/analytics/${name}${query({ ...span, limit: 10, action })}`),
     enabled: orgId !== "",
   });
 }
@@ -50,9 +51,19 @@ function Traffic({ span }: { span: Span }) {
   );
 }
 
-function Endpoints({ side, span }: { side: "top-sources" | "top-destinations"; span: Span }) {
-  const top = useAnalytics<{ items: EndpointCount[] }>(side, span);
-  const label = side === "top-sources" ? "Top sources" : "Top destinations";
+/** A top list; with `action="deny"` only denied decisions count (the rollups of migration 0015). */
+function Endpoints({
+  side,
+  span,
+  action,
+  label,
+}: {
+  side: "top-sources" | "top-destinations";
+  span: Span;
+  action?: "deny";
+  label: string;
+}) {
+  const top = useAnalytics<{ items: EndpointCount[] }>(side, span, action);
   if (top.isPending) return <Loading what={label.toLowerCase()} />;
   if (top.error) return <ErrorBox error={top.error} />;
   if (top.data.items.length === 0) return <Empty title="Nothing seen in this window." />;
@@ -123,11 +134,11 @@ export default function AnalyticsPage() {
         <Traffic span={span} />
       </Card>
       <div className="grid gap-4 lg:grid-cols-3">
-        <Card title="Top sources">
-          <Endpoints side="top-sources" span={span} />
+        <Card title="Top denied sources">
+          <Endpoints side="top-sources" action="deny" span={span} label="Top denied sources" />
         </Card>
         <Card title="Top destinations">
-          <Endpoints side="top-destinations" span={span} />
+          <Endpoints side="top-destinations" span={span} label="Top destinations" />
         </Card>
         <Card title="Detections by category">
           <Detections span={span} />

@@ -1,7 +1,7 @@
 import { sql } from "@ringfence/db/orm";
 import type { OrgContext, ServiceCall } from "../../context.ts";
 import { queryRows } from "../outbox/sql.ts";
-import { type WindowInput, windowOf } from "./window.ts";
+import { type TopEndpointsInput, type WindowInput, windowOf } from "./window.ts";
 
 /**
  * Analytics read from the hourly rollups that the events trigger maintains, so their cost grows
@@ -75,9 +75,13 @@ export function splitWindow(from: Date, to: Date) {
 export async function topEndpoints({
   ctx,
   input,
-}: ServiceCall<OrgContext, WindowInput & { side: "src" | "dst" }>) {
+}: ServiceCall<OrgContext, TopEndpointsInput & { side: "src" | "dst" }>) {
   const { from, to } = windowOf(input);
   const { days, edges } = splitWindow(from, to);
+  // Denied decisions have rollups of their own (migration 0015); the names are constants.
+  const prefix = input.action === "deny" ? "event_denied_endpoints" : "event_endpoints";
+  const hourlyTable = sql.raw(`${prefix}_hourly`);
+  const dailyTable = sql.raw(`${prefix}_daily`);
   const hourly = sql.join(
     edges.map(([lo, hi]) => sql`(hour >= ${lo}::timestamptz AND hour < ${hi}::timestamptz)`),
     sql` OR `,
@@ -85,7 +89,7 @@ export async function topEndpoints({
   const daily = days
     ? sql`
       UNION ALL
-      SELECT value, events FROM event_endpoints_daily
+      SELECT value, events FROM ${dailyTable}
       WHERE organization_id = ${ctx.organizationId} AND side = ${input.side}
         AND day >= ${days[0]}::timestamptz AND day < ${days[1]}::timestamptz`
     : sql``;
@@ -93,7 +97,7 @@ export async function topEndpoints({
     ctx.db,
     sql`
       SELECT value, sum(events) AS events FROM (
-        SELECT value, events FROM event_endpoints_hourly
+        SELECT value, events FROM ${hourlyTable}
         WHERE organization_id = ${ctx.organizationId} AND side = ${input.side} AND (${hourly})
         ${daily}
       ) AS counted

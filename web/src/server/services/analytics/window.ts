@@ -10,6 +10,14 @@ export const WindowQuery = z.strictObject({
 });
 export type WindowInput = z.infer<typeof WindowQuery>;
 
+/** A top list's window, optionally only the denied decisions (`action=deny`). */
+export const TopEndpointsQuery = WindowQuery.extend({
+  action: z
+    .enum(["deny"], { message: "only `deny` narrows a top list; omit it for all decisions" })
+    .optional(),
+});
+export type TopEndpointsInput = z.infer<typeof TopEndpointsQuery>;
+
 const MAX_WINDOW_DAYS = 400;
 
 /** The window as dates; `from` after `to`, or a window over 400 days, is an invalid request. */
