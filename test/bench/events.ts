@@ -166,6 +166,24 @@ async function rebuildRollups(db: Database, organizationId: string) {
     ON CONFLICT (organization_id, side, day, value) DO UPDATE SET events = excluded.events
   `);
   await db.execute(sql`
+    INSERT INTO event_denied_endpoints_hourly AS e
+    SELECT organization_id, date_trunc('hour', time, 'UTC'), side, value, count(*) FROM (
+      SELECT organization_id, time, 'src' AS side, host(src_ip) AS value FROM events
+      WHERE ${history} AND action = 'deny'
+      UNION ALL
+      SELECT organization_id, time, 'dst', coalesce(dst_host, '') || ':' || dst_port FROM events
+      WHERE ${history} AND action = 'deny'
+    ) AS sides GROUP BY 1, 2, 3, 4
+    ON CONFLICT (organization_id, hour, side, value) DO UPDATE SET events = e.events + excluded.events
+  `);
+  await db.execute(sql`
+    INSERT INTO event_denied_endpoints_daily AS e (organization_id, day, side, value, events)
+    SELECT organization_id, date_trunc('day', hour, 'UTC'), side, value, sum(events)
+    FROM event_denied_endpoints_hourly WHERE organization_id = ${organizationId}
+    GROUP BY 1, 2, 3, 4
+    ON CONFLICT (organization_id, side, day, value) DO UPDATE SET events = excluded.events
+  `);
+  await db.execute(sql`
     INSERT INTO event_detections_hourly AS d
     SELECT organization_id, date_trunc('hour', time, 'UTC'), x->>'category', x->>'severity', count(*)
     FROM events, jsonb_array_elements(coalesce(payload->'detections', '[]'::jsonb)) AS x
@@ -194,6 +212,9 @@ async function timeQueries(ctx: ReportContext, someEventId: string) {
     topSourcesLast7d: await query(() => topEndpoints({ ctx, input: { ...week, side: "src" } })),
     topDestinationsLast7d: await query(() =>
       topEndpoints({ ctx, input: { ...week, side: "dst" } }),
+    ),
+    topDeniedSourcesLast7d: await query(() =>
+      topEndpoints({ ctx, input: { ...week, side: "src", action: "deny" } }),
     ),
     ruleHitsLast7d: await query(() => ruleHits({ ctx, input: week })),
     detectionsLast7d: await query(() => detectionsByCategory({ ctx, input: week })),
@@ -313,7 +334,7 @@ async function main() {
     // What autovacuum does after a bulk insert: statistics, and the visibility map that lets
     // the rollup queries read counts from their indexes alone.
     await db.execute(
-      sql`VACUUM (ANALYZE) event_counts_hourly, event_endpoints_hourly, event_endpoints_daily, event_detections_hourly`,
+      sql`VACUUM (ANALYZE) event_counts_hourly, event_endpoints_hourly, event_endpoints_daily, event_denied_endpoints_hourly, event_denied_endpoints_daily, event_detections_hourly`,
     );
     await db.execute(sql`ANALYZE events`);
     // An event that came through the real path: history rows carry no full payload to show.
