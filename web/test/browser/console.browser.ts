@@ -277,6 +277,18 @@ describe("the console over the running product", () => {
     await page.waitForURL(/\/orgs\/[^/]+$/);
   });
 
+  it("requires a second factor of every member from the members page", async () => {
+    // The owner now has a factor and a fresh session, so the change needs no step-up prompt.
+    await go("Members");
+    await page.getByText("Members may sign in without a second factor.").waitFor();
+    await page.getByRole("button", { name: "Require MFA for every member" }).click();
+    await page.getByText("Every member must have a second factor.").waitFor();
+    await watched.shot("mfa-required");
+
+    await page.getByRole("button", { name: "Stop requiring MFA" }).click();
+    await page.getByText("Members may sign in without a second factor.").waitFor();
+  });
+
   it("logged no console error on any page", () => {
     expect(watched.errors).toEqual([]);
   });

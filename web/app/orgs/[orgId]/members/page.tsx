@@ -6,6 +6,7 @@ import { api } from "@/src/ui/api.ts";
 import { Button, SelectField, TextField } from "@/src/ui/components/controls.tsx";
 import { Empty, ErrorBox, Loading, ShownOnce } from "@/src/ui/components/feedback.tsx";
 import { Badge, Card, PageHeader, Table, Td, when } from "@/src/ui/components/layout.tsx";
+import { MfaRequirementSetting } from "@/src/ui/components/mfa-requirement.tsx";
 import { newIdempotencyKey, useOrgId, useOrgList } from "@/src/ui/hooks.ts";
 import type { Invitation, Member, Role } from "@/src/ui/types.ts";
 
@@ -154,6 +155,9 @@ export default function MembersPage() {
       </Card>
       <Card title="Invitations">
         <Invitations />
+      </Card>
+      <Card title="Second factor">
+        <MfaRequirementSetting />
       </Card>
     </>
   );

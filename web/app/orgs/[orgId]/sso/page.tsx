@@ -6,7 +6,6 @@ import { ApiError, api } from "@/src/ui/api.ts";
 import { Button, SelectField, TextArea, TextField } from "@/src/ui/components/controls.tsx";
 import { Empty, ErrorBox, Loading } from "@/src/ui/components/feedback.tsx";
 import { Badge, Card, PageHeader, Table, Td } from "@/src/ui/components/layout.tsx";
-import { MfaRequirementSetting } from "@/src/ui/components/mfa-requirement.tsx";
 import { useOrgId } from "@/src/ui/hooks.ts";
 
 interface SsoDomain {
@@ -229,9 +228,6 @@ export default function SsoPage() {
         {connection.isPending ? <Loading what="the connection" /> : null}
         <ErrorBox error={connection.error} />
         {connection.isSuccess ? <ConnectionForm current={connection.data ?? undefined} /> : null}
-      </Card>
-      <Card title="Second factor">
-        <MfaRequirementSetting />
       </Card>
     </>
   );
