@@ -1,16 +1,17 @@
 import type { GatedSide, PolicyIndex } from "./build-index.ts";
 import { type Candidate, KEY_INFO, OBJECT_INFO } from "./candidates.ts";
 import type { NormalizedFlow } from "./flow.ts";
-import type { PairTable } from "./pair-table.ts";
+import { FILTER_WORDS, idMask, type PairTable, probePairs } from "./pair-table.ts";
 
 /**
- * About how many probes of the pair table cost as much as verifying one candidate; it
- * weighs the pair side's fixed cost against the other sides' list lengths.
+ * About how many pair-table reads (a row's bounds, or an entry of a row) cost as much as
+ * verifying one candidate; it weighs the pair side's fixed cost against the other sides'
+ * list lengths. Row filters turn most ids away with a bit test, so a read is cheap.
  */
-const PROBES_PER_CANDIDATE = 8;
+const READS_PER_CANDIDATE = 16;
 
-/** A row this many times longer than the ids probed is binary-searched instead of merged. */
-const SEARCH_RATIO = 8;
+/** The filter bits of the ids a flow probes, reused: deciding is synchronous. */
+const probeMask = new Uint32Array(FILTER_WORDS);
 
 /** Sums one figure of the info rows of the given objects or keys. */
 function total(info: Int32Array, stride: number, field: number, at: ArrayLike<number>): number {
@@ -40,16 +41,54 @@ function reachedKeys(index: PolicyIndex, flow: NormalizedFlow, dst: Uint32Array)
  * under its source objects, each checked against its destinations), or the pairs of both,
  * whose cost is bounded by source objects times keys however many rules there are.
  */
-function gatedSide(index: PolicyIndex, src: Uint32Array, reached: readonly number[]): GatedSide {
+function gatedSide(
+  index: PolicyIndex,
+  src: Uint32Array,
+  reached: readonly number[],
+  probe: PairProbe,
+): GatedSide {
   if (index.side) return index.side;
   const { objectInfo, keyInfo } = index.lists;
   const anyBySource = total(objectInfo, OBJECT_INFO.stride, OBJECT_INFO.anyBySource, src);
   const bySource = total(objectInfo, OBJECT_INFO.stride, OBJECT_INFO.bySource, src);
   const byDestination = total(keyInfo, KEY_INFO.stride, KEY_INFO.gated, reached) + anyBySource;
-  const probes = (src.length * reached.length) / PROBES_PER_CANDIDATE;
-  const pairs = probes + total(keyInfo, KEY_INFO.stride, KEY_INFO.wide, reached) + anyBySource;
+  const reads = (probe.rows.length + probe.entries) / READS_PER_CANDIDATE;
+  const pairs = reads + total(keyInfo, KEY_INFO.stride, KEY_INFO.wide, reached) + anyBySource;
   if (bySource <= byDestination && bySource <= pairs) return "source";
   return byDestination <= pairs ? "destination" : "pairs";
+}
+
+/** The rows of one orientation of the pair tables that a flow probes, with the other side's ids. */
+interface PairProbe {
+  readonly table: PairTable;
+  readonly rows: ArrayLike<number>;
+  readonly ids: ArrayLike<number>;
+  /** How many entries the rows hold together. */
+  readonly entries: number;
+}
+
+/**
+ * Probes the rows holding fewer entries in all (source objects by key, or keys by source
+ * object): the filter of a sparse row turns away nearly every id, so few probes go on to
+ * search the row.
+ */
+function pairProbe(index: PolicyIndex, src: Uint32Array, reached: readonly number[]): PairProbe {
+  const { pairsBySource, pairsByKey } = index.lists;
+  const bySource = entries(pairsBySource, src);
+  const byKey = entries(pairsByKey, reached);
+  if (byKey < bySource || (byKey === bySource && reached.length < src.length))
+    return { table: pairsByKey, rows: reached, ids: src, entries: byKey };
+  return { table: pairsBySource, rows: src, ids: reached, entries: bySource };
+}
+
+/** How many ids the given rows of a pair table hold together. */
+function entries(table: PairTable, rows: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] ?? 0;
+    sum += (table.offsets[row + 1] ?? 0) - (table.offsets[row] ?? 0);
+  }
+  return sum;
 }
 
 /** Collects non-empty lists, reading their lengths from the info rows first. */
@@ -73,41 +112,6 @@ class Gathered {
   add(list: readonly Candidate[] | undefined): void {
     if (list && list.length > 0) this.lists.push(list as Candidate[]);
   }
-
-  /**
-   * The pair lists of one row under the given ids of the other side (both ascending): a
-   * merge of the two id runs, or a binary search per id when the row is much longer.
-   */
-  pairs(table: PairTable, row: number, ids: ArrayLike<number>): void {
-    let at = table.offsets[row] ?? 0;
-    const end = table.offsets[row + 1] ?? 0;
-    if (end - at > SEARCH_RATIO * ids.length) {
-      this.searchPairs(table, at, end, ids);
-      return;
-    }
-    let i = 0;
-    while (at < end && i < ids.length) {
-      const mine = table.ids[at] ?? 0;
-      const theirs = ids[i] ?? 0;
-      if (mine === theirs) this.add(table.lists[at]);
-      if (mine <= theirs) at++;
-      if (theirs <= mine) i++;
-    }
-  }
-
-  private searchPairs(table: PairTable, start: number, end: number, ids: ArrayLike<number>) {
-    let low = start;
-    for (let i = 0; i < ids.length && low < end; i++) {
-      const id = ids[i] ?? -1;
-      let high = end;
-      while (low < high) {
-        const mid = (low + high) >>> 1;
-        if ((table.ids[mid] ?? 0) < id) low = mid + 1;
-        else high = mid;
-      }
-      if (low < end && table.ids[low] === id) this.add(table.lists[low++]);
-    }
-  }
 }
 
 /**
@@ -128,7 +132,8 @@ export function candidateLists(
   out.add(lists.anyByPort.get(flow.port));
   out.add(lists.anyWide);
 
-  const side = gatedSide(index, src, reached);
+  const probe = pairProbe(index, src, reached);
+  const side = gatedSide(index, src, reached, probe);
   if (side === "source") {
     out.byObject(lists.bySource, OBJECT_INFO.bySource, src);
     return out.lists;
@@ -139,8 +144,8 @@ export function candidateLists(
     return out.lists;
   }
   out.byKey(lists.wide, KEY_INFO.wide, reached);
-  // Probe from the smaller side: a few keys read a row each instead of one per source object.
-  if (reached.length < src.length) for (const key of reached) out.pairs(lists.pairsByKey, key, src);
-  else for (const object of src) out.pairs(lists.pairsBySource, object, reached);
+  const mask = idMask(probe.ids, probeMask);
+  for (let i = 0; i < probe.rows.length; i++)
+    probePairs(probe.table, probe.rows[i] ?? 0, probe.ids, mask, out.lists);
   return out.lists;
 }
