@@ -29,7 +29,11 @@ async function resolvePrincipal(c: Context<AppEnv>): Promise<Principal | undefin
     const key = secret
       ? await authenticateApiKey({ ctx: requestContext(c), input: { secret } })
       : undefined;
-    if (!key) throw new AppError("unauthenticated", "The API key is invalid, expired, rotated away or revoked.");
+    if (!key)
+      throw new AppError(
+        "unauthenticated",
+        "The API key is invalid, expired, rotated away or revoked.",
+      );
     return { type: "api_key", ...key };
   }
 
