@@ -362,10 +362,22 @@ function relayUpstream(
       upstream?.abort(error);
       finish(error);
     };
+    // Settled before the upstream is aborted, since an abort may report its error at once.
+    // Nothing has reached the client while the head still waits: it gets a 403 instead of a
+    // dropped connection; after the head, the response is cut off mid-body.
     const blocked = () => {
+      const beforeHead = pending !== undefined;
+      pending = undefined;
+      finish({ status: beforeHead ? 403 : status, bytes, blocked: true });
       upstream?.abort(new Error("response blocked by inspection"));
-      blockResponse(session);
-      finish({ status, bytes, blocked: true });
+      if (!beforeHead) return blockResponse(session);
+      sendError(
+        stream,
+        403,
+        "blocked-by-inspection",
+        "an inspection profile blocked the response",
+        requestId,
+      );
     };
     // The head waits for the first body bytes so a small response leaves in one write (one TLS
     // record, one syscall) instead of two.
