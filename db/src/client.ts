@@ -109,6 +109,11 @@ async function openPostgres(
 ): Promise<RingfenceDatabase> {
   // Two connections at least: one holds the migration lock while another migrates.
   const pool = new pg.Pool({ connectionString: url, max: Math.max(2, poolSize) });
+  // An idle connection the server ends (a restart, pg_terminate_backend) is dropped by the pool
+  // and replaced at the next query; unheard, its error would crash the whole process.
+  pool.on("error", (error) => {
+    console.error(JSON.stringify({ msg: "idle database connection lost", error: error.message }));
+  });
   const db = drizzleNodePg({ client: pool, schema });
 
   try {

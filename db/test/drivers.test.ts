@@ -1,4 +1,5 @@
 import { count, eq } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DEMO_OWNER_EMAIL,
@@ -92,5 +93,31 @@ describe.each(legs)("$name", ({ open, skip }) => {
       .from(memberships)
       .where(eq(memberships.organizationId, first.organizationId));
     expect(roles).toEqual([{ role: "owner" }]);
+  });
+});
+
+describe.skipIf(!pgUrl)("postgres connections the server ends", () => {
+  it("are replaced at the next query instead of crashing the process", async () => {
+    const scratch = await createScratchDatabase(pgUrl ?? "");
+    const database = await openDatabase({ url: scratch.url });
+    try {
+      await database.db.select({ n: count() }).from(organizations);
+      const admin = new pg.Client({ connectionString: pgUrl });
+      await admin.connect();
+      const name = new URL(scratch.url).pathname.slice(1);
+      const ended = await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+        [name],
+      );
+      await admin.end();
+      expect(ended.rowCount).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      const [row] = await database.db.select({ n: count() }).from(organizations);
+      expect(row?.n).toBe(0);
+    } finally {
+      await database.close();
+      await scratch.drop();
+    }
   });
 });
