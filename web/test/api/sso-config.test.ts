@@ -38,6 +38,15 @@ const save = (body: Record<string, unknown>, org = orgId) =>
     ...body,
   });
 
+/** An organisation without a connection answers 200 `{ configured: false }`, not a 404. */
+async function expectNotConfigured(org: string) {
+  const result = await api("GET", `/api/v1/orgs/${org}/sso`);
+  expect({ status: result.status, body: result.json }).toEqual({
+    status: 200,
+    body: { configured: false },
+  });
+}
+
 describe("domain verification by DNS TXT", () => {
   it("verifies a domain only once its TXT record holds the token", async () => {
     const added = await api("POST", `/api/v1/orgs/${orgId}/sso/domains`, {
@@ -132,20 +141,20 @@ describe("what an owner can make the control plane fetch", () => {
       status: 400,
       detail: expect.stringMatching(pattern),
     });
-    expect((await api("GET", `/api/v1/orgs/${orgId}/sso`)).status).toBe(404);
+    await expectNotConfigured(orgId);
   });
 
   it("does not follow a redirect from the issuer", async () => {
     const result = await save({ issuer: redirectorUrl });
     expect(result.status).toBe(400);
     expect(result.json.detail).toMatch(/discovery document .* cannot be used/);
-    expect((await api("GET", `/api/v1/orgs/${orgId}/sso`)).status).toBe(404);
+    await expectNotConfigured(orgId);
   });
 
   it("refuses an issuer whose discovery document names another issuer", async () => {
     const result = await save({ issuer: `${world.op.issuer}/tenant` });
     expect(result.status).toBe(400);
-    expect((await api("GET", `/api/v1/orgs/${orgId}/sso`)).status).toBe(404);
+    await expectNotConfigured(orgId);
   });
 });
 
@@ -218,6 +227,7 @@ describe("the stored connection", () => {
   it("turns SSO off when the connection is removed", async () => {
     const removed = await api("DELETE", `/api/v1/orgs/${orgId}/sso`);
     expect(removed.status).toBe(204);
+    await expectNotConfigured(orgId);
     const start = await fetch(`${world.base}/api/v1/auth/sso/start?org=${slug}`, {
       redirect: "manual",
     });

@@ -32,6 +32,7 @@ const MappableRole = z.enum(["viewer", "editor", "admin"]);
 
 const Connection = z
   .object({
+    configured: z.literal(true),
     id: z.string(),
     issuer: z.string(),
     clientId: z.string(),
@@ -47,6 +48,14 @@ const Connection = z
     updatedAt: Timestamp,
   })
   .openapi("SsoConnection");
+
+/** What GET answers: the connection, or that there is none yet (an ordinary state, not a 404). */
+const ConnectionState = z
+  .discriminatedUnion("configured", [
+    Connection,
+    z.object({ configured: z.literal(false) }).openapi("SsoNotConfigured"),
+  ])
+  .openapi("SsoConnectionState");
 
 const Issuer = z
   .url({ protocol: /^https?$/ })
@@ -110,10 +119,10 @@ const getRoute = createRoute({
   method: "get",
   path: "/api/v1/orgs/{orgId}/sso",
   tags: ["sso"],
-  summary: "The organisation's OIDC connection (the client secret never leaves)",
+  summary: "The organisation's OIDC connection, or configured: false (the secret never leaves)",
   middleware: inOrg("members:manage"),
   request: { params: OrgParams },
-  responses: { 200: jsonResponse("Connection", Connection), ...errorResponses },
+  responses: { 200: jsonResponse("Connection or none", ConnectionState), ...errorResponses },
 });
 
 const saveRoute = createRoute({

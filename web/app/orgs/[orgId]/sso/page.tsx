@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { ApiError, api } from "@/src/ui/api.ts";
+import { api } from "@/src/ui/api.ts";
 import { Button, SelectField, TextArea, TextField } from "@/src/ui/components/controls.tsx";
 import { Empty, ErrorBox, Loading } from "@/src/ui/components/feedback.tsx";
 import { Badge, Card, PageHeader, Table, Td } from "@/src/ui/components/layout.tsx";
@@ -17,6 +17,7 @@ interface SsoDomain {
 }
 
 interface SsoConnection {
+  configured: true;
   issuer: string;
   clientId: string;
   groupRoles: Record<string, string>;
@@ -206,15 +207,9 @@ export default function SsoPage() {
   const orgId = useOrgId();
   const connection = useQuery({
     queryKey: ["org", orgId, "sso"],
-    queryFn: async () => {
-      try {
-        return await api<SsoConnection>(`/orgs/${orgId}/sso`);
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 404) return null;
-        throw error;
-      }
-    },
+    queryFn: () => api<SsoConnection | { configured: false }>(`/orgs/${orgId}/sso`),
   });
+  const current = connection.data?.configured ? connection.data : undefined;
   return (
     <>
       <PageHeader
@@ -227,7 +222,12 @@ export default function SsoPage() {
       <Card title="Identity provider">
         {connection.isPending ? <Loading what="the connection" /> : null}
         <ErrorBox error={connection.error} />
-        {connection.isSuccess ? <ConnectionForm current={connection.data ?? undefined} /> : null}
+        {connection.isSuccess && !current ? (
+          <p className="mb-3 text-sm text-slate-600 dark:text-slate-400" data-testid="sso-state">
+            No identity provider is configured yet; members sign in with their passwords.
+          </p>
+        ) : null}
+        {connection.isSuccess ? <ConnectionForm current={current} /> : null}
       </Card>
     </>
   );

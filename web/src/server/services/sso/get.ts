@@ -1,7 +1,6 @@
 import { type SsoConnection, ssoConnections } from "@ringfence/db";
 import { eq } from "@ringfence/db/orm";
 import type { OrgContext, RequestContext, ServiceCall } from "../../context.ts";
-import { AppError } from "../../errors.ts";
 import { presentConnection } from "./present.ts";
 
 /** The organisation's connection row, or undefined. */
@@ -16,12 +15,16 @@ export async function findConnection(
   return row;
 }
 
-/** The organisation's SSO connection; 404 when none is configured. */
+/**
+ * The organisation's SSO connection, or `{ configured: false }`. Having none is an ordinary
+ * state of an organisation, not a missing resource: the console asks on every visit of the SSO
+ * page, and a 404 there would read as a failure in the browser and in the request log.
+ */
 export async function getConnection({
   ctx,
   input,
 }: ServiceCall<OrgContext, { redirectUri: string }>) {
   const row = await findConnection(ctx, ctx.organizationId);
-  if (!row) throw new AppError("not_found", "This organisation has no SSO connection.");
+  if (!row) return { configured: false as const };
   return presentConnection(row, input.redirectUri);
 }

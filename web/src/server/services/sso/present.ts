@@ -13,6 +13,7 @@ export function challengeValue(token: string): string {
 /** A connection as the API shows it: the client secret never leaves, only that it is set. */
 export function presentConnection(row: SsoConnection, redirectUri: string) {
   return {
+    configured: true as const,
     id: row.id,
     issuer: row.issuer,
     clientId: row.clientId,
