@@ -65,8 +65,10 @@ export const outboxDeliveries = pgTable(
     deliveredAt: timestampColumn("delivered_at"),
   },
   (table) => [
-    index("outbox_deliveries_due_idx")
-      .on(table.nextAttemptAt, table.id)
+    // Per integration, so finding which integrations have work and claiming one's oldest due
+    // rows are index probes whatever the size of the backlog (other integrations' included).
+    index("outbox_deliveries_integration_due_idx")
+      .on(table.organizationId, table.integrationId, table.nextAttemptAt, table.id)
       .where(sql`${table.state} = 'pending'`),
     index("outbox_deliveries_organization_id_integration_id_idx").on(
       table.organizationId,

@@ -14,16 +14,26 @@ export interface ClaimedDelivery {
   attempts: number;
 }
 
-/** The integrations with deliveries due now, oldest due first, at most `limit` of them. */
+/**
+ * The integrations with deliveries due now, oldest due first, at most `limit` of them. Each
+ * enabled integration probes the per-integration due index for its oldest due row, so the cost
+ * follows the number of integrations, not the backlog (grouping every due row took longer with
+ * every queued delivery).
+ */
 export async function dueIntegrations(db: Database, limit: number): Promise<string[]> {
   const rows = await queryRows<{ integration_id: string }>(
     db,
     sql`
-      SELECT d.integration_id
-      FROM outbox_deliveries d JOIN integrations g ON g.id = d.integration_id AND g.enabled
-      WHERE d.state = 'pending' AND d.next_attempt_at <= now()
-      GROUP BY d.integration_id
-      ORDER BY min(d.next_attempt_at)
+      SELECT g.id AS integration_id
+      FROM integrations g
+      CROSS JOIN LATERAL (
+        SELECT d.next_attempt_at FROM outbox_deliveries d
+        WHERE d.organization_id = g.organization_id AND d.integration_id = g.id
+          AND d.state = 'pending' AND d.next_attempt_at <= now()
+        ORDER BY d.next_attempt_at LIMIT 1
+      ) AS oldest
+      WHERE g.enabled
+      ORDER BY oldest.next_attempt_at
       LIMIT ${limit}
     `,
   );
@@ -60,8 +70,8 @@ export async function claimDeliveries(
         SELECT id FROM outbox_deliveries
         WHERE state = 'pending' AND next_attempt_at <= now()
           AND integration_id = ${integration.id} AND organization_id = ${integration.organizationId}
-        -- The order of the partial due index, so the scan stops after the first rows it claims
-        -- instead of reading and sorting the whole backlog for every batch.
+        -- The order of the per-integration due index, so the scan stops after the rows it
+        -- claims instead of reading and sorting the backlog (or other integrations' rows).
         ORDER BY next_attempt_at, id LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
       )

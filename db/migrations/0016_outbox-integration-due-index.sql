@@ -1,0 +1,2 @@
+DROP INDEX "outbox_deliveries_due_idx";--> statement-breakpoint
+CREATE INDEX "outbox_deliveries_integration_due_idx" ON "outbox_deliveries" USING btree ("organization_id","integration_id","next_attempt_at","id") WHERE "outbox_deliveries"."state" = 'pending';
