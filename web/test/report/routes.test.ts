@@ -6,6 +6,8 @@ import { call } from "../support/client.ts";
 import { createOrg, signUpUser, type TestUser } from "../support/world.ts";
 import { decisionEvent, ingest, testRuntime } from "./harness.ts";
 
+const RECEIVER_SECRET = "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
 describe("Report routes", () => {
   let server: TestServer;
   let owner: TestUser;
@@ -20,9 +22,7 @@ describe("Report routes", () => {
     prepareReport(server.database.db, await testRuntime());
     owner = await signUpUser(server.app, "report");
     orgId = await createOrg(server.app, owner, `report-${Date.now()}`);
-    receiver = await startWebhookReceiver({
-      secret: "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-    });
+    receiver = await startWebhookReceiver({ secret: RECEIVER_SECRET });
     await ingest(server.database.db, orgId, events);
   });
   afterAll(async () => {
@@ -141,6 +141,72 @@ describe("Report routes", () => {
       replayed: 0,
     });
     expect((await as("DELETE", `/integrations/${created.json.id}`)).status).toBe(204);
+  });
+
+  it("sends a test event now and answers what the receiver said, signed like a delivery", async () => {
+    const created = await as("POST", "/integrations", {
+      kind: "webhook",
+      name: "test-target",
+      target: receiver.url,
+      secret: RECEIVER_SECRET,
+    });
+    const sent = await as("POST", `/integrations/${created.json.id}/test`, {});
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    expect(sent.json).toMatchObject({
+      ok: true,
+      outcome: "delivered",
+      statusCode: 204,
+      error: null,
+      eventUid: expect.stringMatching(/^test_/),
+    });
+    // The receiver verified the signature before keeping the event.
+    const event = receiver.collector.byUid.get(String(sent.json.eventUid));
+    expect(event).toMatchObject({ class_uid: 6003, api: { operation: "integration.test" } });
+
+    const log = await as("GET", `/integrations/${created.json.id}/attempts`);
+    expect(log.json.items).toEqual([
+      expect.objectContaining({ outcome: "delivered", statusCode: 204, items: 1 }),
+    ]);
+  });
+
+  it("reports the receiver's refusal of a test event as an answer, not an error", async () => {
+    // A generated secret the receiver does not know: it answers 401.
+    const created = await as("POST", "/integrations", {
+      kind: "webhook",
+      name: "wrong-secret",
+      target: receiver.url,
+    });
+    const sent = await as("POST", `/integrations/${created.json.id}/test`, {});
+    expect({ status: sent.status, body: sent.json }).toEqual({
+      status: 200,
+      body: expect.objectContaining({
+        ok: false,
+        outcome: "failed",
+        statusCode: 401,
+        error: "HTTP 401",
+      }),
+    });
+    expect(receiver.collector.rejected).toContain("signature does not verify");
+    const log = await as("GET", `/integrations/${created.json.id}/attempts`);
+    expect(log.json.items).toEqual([
+      expect.objectContaining({ outcome: "failed", statusCode: 401 }),
+    ]);
+  });
+
+  it("answers 404 testing an integration of another organisation, and 400 on a body", async () => {
+    const created = await as("POST", "/integrations", {
+      kind: "webhook",
+      name: "other-org",
+      target: receiver.url,
+    });
+    const stranger = await signUpUser(server.app, "report-stranger");
+    const strangerOrg = await createOrg(server.app, stranger, `stranger-${Date.now()}`);
+    const path = `/api/v1/orgs/${strangerOrg}/integrations/${created.json.id}/test`;
+    const foreign = await call(server.app, "POST", path, { cookie: stranger.cookie, body: {} });
+    expect(foreign.status).toBe(404);
+    const withBody = await as("POST", `/integrations/${created.json.id}/test`, { events: 5 });
+    expect(withBody.status).toBe(400);
+    expect(JSON.stringify(withBody.json)).toMatch(/events/);
   });
 
   it("refuses targets the SSRF guard blocks, and cleartext outside the allowlist", async () => {

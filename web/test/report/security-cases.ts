@@ -70,6 +70,13 @@ export const reportCases: RouteCase[] = [
   },
   {
     method: "POST",
+    path: "/api/v1/orgs/{orgId}/integrations/{integrationId}/test",
+    access: "admin",
+    body: () => ({}),
+    params: integration,
+  },
+  {
+    method: "POST",
     path: "/api/v1/orgs/{orgId}/integrations/{integrationId}/backfill",
     access: "admin",
     body: () => ({ from: new Date(Date.now() - 3_600_000).toISOString() }),

@@ -12,6 +12,7 @@ import { CreateIntegrationBody, UpdateIntegrationBody } from "../services/integr
 import type { ReportContext } from "../services/integrations/present.ts";
 import { getIntegration, listIntegrations } from "../services/integrations/read.ts";
 import { reportOf } from "../services/integrations/runtime.ts";
+import { sendTestEvent } from "../services/integrations/send-test.ts";
 import { deleteIntegration, updateIntegration } from "../services/integrations/update.ts";
 import { BackfillBody, backfillDeliveries } from "../services/outbox/backfill.ts";
 import { listAttempts, listDeliveries, replayDeliveries } from "../services/outbox/replay.ts";
@@ -109,6 +110,30 @@ const routes = {
       ...errorResponses,
     },
   }),
+  test: createRoute({
+    method: "post",
+    path: "/api/v1/orgs/{orgId}/integrations/{integrationId}/test",
+    tags: ["integrations"],
+    summary: "Send one test event now and answer what the receiver said (logged as an attempt)",
+    middleware: inOrg(MANAGE),
+    request: { params: Params, body: jsonBody(z.strictObject({})) },
+    responses: {
+      200: jsonResponse(
+        "Sent, or why not: a refusal by the receiver is an answer, not an error",
+        z
+          .object({
+            ok: z.boolean(),
+            outcome: z.enum(["delivered", "failed", "blocked"]),
+            statusCode: z.number().int().nullable(),
+            error: z.string().nullable(),
+            durationMs: z.number().int(),
+            eventUid: z.string(),
+          })
+          .openapi("IntegrationTestResult"),
+      ),
+      ...errorResponses,
+    },
+  }),
   replay: createRoute({
     method: "post",
     path: "/api/v1/orgs/{orgId}/integrations/{integrationId}/replay",
@@ -170,6 +195,10 @@ export const integrationRoutes = newRouter()
   .openapi(routes.backfill, async (c) => {
     const input = { integrationId: c.req.valid("param").integrationId, ...c.req.valid("json") };
     return c.json(await backfillDeliveries({ ctx: reportContext(c), input }), 200);
+  })
+  .openapi(routes.test, async (c) => {
+    const input = { integrationId: c.req.valid("param").integrationId };
+    return c.json(await sendTestEvent({ ctx: reportContext(c), input }), 200);
   })
   .openapi(routes.replay, async (c) => {
     const input = { integrationId: c.req.valid("param").integrationId, ...c.req.valid("json") };

@@ -14,10 +14,14 @@ export interface SendResult {
   error?: string;
 }
 
-/** A batch to send: the OCSF events and the ids that name it (for the webhook id). */
+/**
+ * A batch to send: the OCSF events and the ids that name it (for the webhook id). A batch that
+ * is no delivery (a test event) names itself with `messageId`.
+ */
 export interface Batch {
   events: OcsfEvent[];
   deliveryIds: number[];
+  messageId?: string;
 }
 
 const TIMEOUT_MS = 10_000;
@@ -49,6 +53,7 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
 
 /** A message id stable for the same batch, so a resent batch can be recognised. */
 function messageId(batch: Batch): string {
+  if (batch.messageId) return batch.messageId;
   const digest = createHash("sha256").update(batch.deliveryIds.join(",")).digest("hex");
   return `msg_${digest.slice(0, 32)}`;
 }

@@ -66,7 +66,7 @@ async function send(
 }
 
 /** Sends, turning a guard refusal or a transport exception into a failed result. */
-async function attempt(
+export async function attempt(
   db: Database,
   integration: IntegrationRow,
   batch: Batch,
