@@ -33,4 +33,6 @@ export type {
   InspectResponse,
   Severity,
 } from "./types.ts";
+export { LiteralGate } from "./waf/gate.ts";
 export { type Paranoia, WAF_RULES, type WafRule } from "./waf/index.ts";
+export { requiredLiterals } from "./waf/literals.ts";

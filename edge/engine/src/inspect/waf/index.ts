@@ -1,9 +1,11 @@
 import type { Field, FieldKind, RequestModel } from "../fields.ts";
 import { applyTransform, type Transform } from "../transforms.ts";
 import { clipEvidence, type Detection, type DetectionAction, SEVERITY_SCORE } from "../types.ts";
+import { LiteralGate } from "./gate.ts";
 import { genericRules } from "./generic.ts";
 import { javaRules } from "./java.ts";
 import { lfiRules } from "./lfi.ts";
+import { requiredLiterals } from "./literals.ts";
 import { phpRules } from "./php.ts";
 import { protocolChecks, protocolRules } from "./protocol.ts";
 import { rceRules } from "./rce.ts";
@@ -70,12 +72,17 @@ function excluded(settings: WafSettings, path: string, d: Detection, ruleId: str
 interface ActiveRule {
   rule: WafRule;
   keys: string[];
+  /** The rule's slot in the plan's gate; its literals decide whether the rule runs at all. */
+  slot: number;
+  gated: boolean;
 }
 
 /** The active rules of one settings object, grouped by the field kind they read. */
 interface RulePlan {
   byKind: Map<FieldKind, ActiveRule[]>;
   checks: typeof protocolChecks;
+  gate: LiteralGate;
+  slots: number;
 }
 
 const plans = new WeakMap<WafSettings, RulePlan>();
@@ -91,18 +98,20 @@ function planFor(settings: WafSettings): RulePlan {
     (r) => r.paranoia <= settings.paranoia && !settings.disabledRules.has(r.id),
   );
   const byKind = new Map<FieldKind, ActiveRule[]>();
-  for (const rule of active) {
+  const literals = active.map((r) => (r.trigger ? requiredLiterals(r.trigger) : undefined));
+  for (const [slot, rule] of active.entries()) {
+    const keys = rule.transforms.map((_, n) => rule.transforms.slice(0, n + 1).join(","));
+    const gated = literals[slot] !== undefined;
     for (const kind of new Set(rule.kinds)) {
       const list = byKind.get(kind) ?? [];
-      const keys = rule.transforms.map((_, n) => rule.transforms.slice(0, n + 1).join(","));
-      list.push({ rule, keys });
+      list.push({ rule, keys, slot, gated });
       byKind.set(kind, list);
     }
   }
   const checks = protocolChecks.filter(
     (c) => c.paranoia <= settings.paranoia && !settings.disabledRules.has(c.id),
   );
-  plan = { byKind, checks };
+  plan = { byKind, checks, gate: new LiteralGate(literals), slots: active.length };
   plans.set(settings, plan);
   return plan;
 }
@@ -122,6 +131,18 @@ function transformed(field: Field, active: ActiveRule, cache: Map<string, string
   return value;
 }
 
+/**
+ * Which gated rules could match `value`: one gate scan per distinct transformed value of a
+ * field. Transforms return their input when they change nothing, so prose scans once.
+ */
+function gateHits(plan: RulePlan, value: string, scanned: [string, Uint8Array][]): Uint8Array {
+  for (const [text, hits] of scanned) if (text === value) return hits;
+  const hits = new Uint8Array(plan.slots);
+  plan.gate.scan(value, hits);
+  scanned.push([value, hits]);
+  return hits;
+}
+
 function runFieldRules(model: RequestModel, plan: RulePlan, action: DetectionAction): Detection[] {
   const found: Detection[] = [];
   for (const field of model.fields) {
@@ -129,9 +150,12 @@ function runFieldRules(model: RequestModel, plan: RulePlan, action: DetectionAct
     const rules = plan.byKind.get(field.kind);
     if (!rules) continue;
     const cache = new Map<string, string>();
+    const scanned: [string, Uint8Array][] = [];
     for (const active of rules) {
       const { rule } = active;
-      const evidence = rule.match(transformed(field, active, cache), field, model);
+      const value = transformed(field, active, cache);
+      if (active.gated && gateHits(plan, value, scanned)[active.slot] === 0) continue;
+      const evidence = rule.match(value, field, model);
       if (evidence === undefined) continue;
       found.push({
         id: rule.id,

@@ -21,6 +21,12 @@ export interface WafRule {
   kinds: readonly FieldKind[];
   transforms: readonly Transform[];
   match: (value: string, field: Field, model: RequestModel) => string | undefined;
+  /**
+   * A pattern every value the rule matches also matches (after the transforms). The WAF never
+   * runs it: it reads the literals the pattern requires and skips the rule on values that hold
+   * none of them, so only claim what `match` guarantees.
+   */
+  trigger?: RegExp;
 }
 
 /** The field kinds that carry attacker data in nearly every rule. */
@@ -40,5 +46,5 @@ export function firstMatch(pattern: RegExp, value: string): string | undefined {
 
 /** Builds a rule whose whole test is one (linear, anchored-free) regular expression. */
 export function patternRule(base: Omit<WafRule, "match">, pattern: RegExp): WafRule {
-  return { ...base, match: (value) => firstMatch(pattern, value) };
+  return { ...base, match: (value) => firstMatch(pattern, value), trigger: pattern };
 }

@@ -1,0 +1,281 @@
+/**
+ * Required literals of a regular expression: a set of lowercase ASCII strings such that every
+ * match of the expression contains at least one of them. A value holding none of them cannot
+ * match, so the WAF skips the rule without running it. The analysis only ever widens (a part
+ * it cannot judge counts as matching anything), which keeps the skip sound: a missed literal
+ * costs speed, never a detection.
+ */
+
+/** What one part of an expression can match, as far as the analysis can tell. */
+interface Info {
+  /** Every string the part can match, when that set is small; undefined when it is not. */
+  exact: Set<string> | undefined;
+  /** Literals of which every match holds one; undefined means no constraint is known. */
+  any: Set<string> | undefined;
+}
+
+const MAX_EXACT = 64;
+const MAX_LITERAL = 24;
+const UNKNOWN: Info = { exact: undefined, any: undefined };
+const EMPTY: Info = { exact: new Set([""]), any: undefined };
+
+function fromExact(exact: Set<string>): Info {
+  return { exact, any: exact.has("") ? undefined : exact };
+}
+
+/** The shortest literal decides how rare a set is; among equals the smaller set wins. */
+function better(a: Set<string> | undefined, b: Set<string> | undefined): Set<string> | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const shortest = (s: Set<string>) => Math.min(...[...s].map((x) => x.length));
+  const [la, lb] = [shortest(a), shortest(b)];
+  if (la !== lb) return la > lb ? a : b;
+  return a.size <= b.size ? a : b;
+}
+
+/** Widens `exact` to its any-set when it grew too large to keep. */
+function settle(info: Info): Info {
+  const { exact } = info;
+  if (!exact) return info;
+  const tooBig = exact.size > MAX_EXACT || [...exact].some((s) => s.length > MAX_LITERAL);
+  return tooBig ? { exact: undefined, any: better(info.any, fromExact(exact).any) } : info;
+}
+
+function cross(a: Set<string>, b: Set<string>): Set<string> {
+  const out = new Set<string>();
+  for (const x of a) for (const y of b) out.add(x + y);
+  return out;
+}
+
+/**
+ * A sequence: consecutive parts with small exact sets multiply into one run of strings that
+ * every match contains; where a run cannot grow it becomes a candidate and a new run starts.
+ */
+function concat(parts: Info[]): Info {
+  let run = new Set([""]);
+  let allExact = true;
+  let any: Set<string> | undefined;
+  for (const part of parts) {
+    any = better(any, part.any);
+    if (part.exact && run.size * part.exact.size <= MAX_EXACT) {
+      run = cross(run, part.exact);
+      continue;
+    }
+    allExact = false;
+    any = better(any, fromExact(run).any);
+    run = part.exact ? new Set(part.exact) : new Set([""]);
+  }
+  any = better(any, fromExact(run).any);
+  return settle({ exact: allExact ? run : undefined, any });
+}
+
+function alternate(branches: Info[]): Info {
+  if (branches.every((b) => b.exact)) {
+    const exact = new Set<string>();
+    for (const b of branches) for (const s of b.exact ?? []) exact.add(s);
+    return settle(fromExact(exact));
+  }
+  const any = new Set<string>();
+  for (const b of branches) {
+    const own = b.any ?? (b.exact ? fromExact(b.exact).any : undefined);
+    if (!own) return UNKNOWN;
+    for (const s of own) any.add(s);
+  }
+  return { exact: undefined, any };
+}
+
+/**
+ * An ASCII char lowercased; undefined for anything else, which the analysis leaves unconstrained
+ * rather than reason about Unicode case folding.
+ */
+function fold(char: string): string | undefined {
+  const code = char.charCodeAt(0);
+  if (char.length !== 1 || code >= 0x80) return undefined;
+  return char.toLowerCase();
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", f: "\f", v: "\v" };
+const CLASS_LIMIT = 8;
+
+/** A recursive-descent reader of JavaScript regex syntax, just deep enough for the analysis. */
+class Reader {
+  private at = 0;
+
+  constructor(private readonly source: string) {}
+
+  alternation(): Info {
+    const branches = [this.sequence()];
+    while (this.source[this.at] === "|") {
+      this.at++;
+      branches.push(this.sequence());
+    }
+    return alternate(branches);
+  }
+
+  private sequence(): Info {
+    const parts: Info[] = [];
+    while (this.at < this.source.length && this.source[this.at] !== "|") {
+      if (this.source[this.at] === ")") break;
+      parts.push(this.quantified(this.atom()));
+    }
+    return concat(parts);
+  }
+
+  private quantified(atom: Info): Info {
+    const quantifier = /^(?:[*+?]|\{(\d+)(?:(,)(\d*))?\})\??/.exec(this.source.slice(this.at));
+    if (!quantifier) return atom;
+    this.at += quantifier[0].length;
+    const symbol = quantifier[0][0];
+    const min = symbol === "{" ? Number(quantifier[1]) : symbol === "+" ? 1 : 0;
+    const max = symbol === "{" ? (quantifier[2] ? Number(quantifier[3] || Infinity) : min) : symbol;
+    if (min === 0 && max === "?" && atom.exact)
+      return settle({ exact: new Set([...atom.exact, ""]), any: undefined });
+    if (min === 0) return UNKNOWN;
+    const any = atom.any ?? (atom.exact ? fromExact(atom.exact).any : undefined);
+    return min === 1 && max === 1 ? atom : { exact: undefined, any };
+  }
+
+  private atom(): Info {
+    const char = this.source[this.at++] ?? "";
+    if (char === "(") return this.group();
+    if (char === "[") return this.charClass();
+    if (char === "\\") return this.escape();
+    if (char === "^" || char === "$") return EMPTY;
+    if (char === ".") return UNKNOWN;
+    const folded = fold(char);
+    return folded === undefined ? UNKNOWN : fromExact(new Set([folded]));
+  }
+
+  private group(): Info {
+    const head = /^\?(?:[:=!]|<[=!]|<[A-Za-z_$][\w$]*>)?/.exec(this.source.slice(this.at));
+    const kind = head?.[0] ?? "";
+    this.at += kind.length;
+    const inner = this.alternation();
+    if (this.source[this.at] !== ")") throw new Error("unbalanced group");
+    this.at++;
+    // Lookarounds match no text of their own; what they require lies outside the match.
+    return kind === "?=" || kind === "?!" || kind === "?<=" || kind === "?<!" ? EMPTY : inner;
+  }
+
+  private escape(): Info {
+    const char = this.source[this.at++] ?? "";
+    if (char === "b" || char === "B") return EMPTY;
+    if (char === "0" && !/[0-9]/.test(this.source[this.at] ?? ""))
+      return fromExact(new Set(["\0"]));
+    const simple = SIMPLE_ESCAPES[char];
+    if (simple !== undefined) return fromExact(new Set([simple]));
+    const coded = this.codedChar(char);
+    if (coded !== undefined) return coded === "" ? UNKNOWN : fromExact(new Set([coded]));
+    if (/[dDwWsSpPk0-9cu]/.test(char)) {
+      this.skipEscapeTail(char);
+      return UNKNOWN;
+    }
+    const folded = fold(char);
+    return folded === undefined ? UNKNOWN : fromExact(new Set([folded]));
+  }
+
+  /** Steps over what belongs to an escape the analysis does not read (`\p{L}`, `\k<n>`, `\12`). */
+  private skipEscapeTail(char: string): void {
+    const rest = this.source.slice(this.at);
+    const tail = /[pPu]/.test(char)
+      ? /^\{[^}]*\}/.exec(rest)
+      : char === "k"
+        ? /^<[^>]*>/.exec(rest)
+        : char === "c"
+          ? /^[A-Za-z]/.exec(rest)
+          : /[0-9]/.test(char)
+            ? /^[0-9]*/.exec(rest)
+            : null;
+    this.at += tail?.[0].length ?? 0;
+  }
+
+  /** `\xHH` and `\uHHHH` as the folded char; "" for a code the analysis does not keep. */
+  private codedChar(char: string): string | undefined {
+    const hex = char === "x" ? /^[0-9a-fA-F]{2}/ : char === "u" ? /^[0-9a-fA-F]{4}/ : undefined;
+    const digits = hex?.exec(this.source.slice(this.at))?.[0];
+    if (!digits) return undefined;
+    this.at += digits.length;
+    return fold(String.fromCharCode(Number.parseInt(digits, 16))) ?? "";
+  }
+
+  /** A small, positive class becomes its set of chars; anything else is unconstrained. */
+  private charClass(): Info {
+    const chars = new Set<string>();
+    let negated = false;
+    let known = true;
+    if (this.source[this.at] === "^") {
+      negated = true;
+      this.at++;
+    }
+    let previous: string | undefined;
+    while (this.at < this.source.length && this.source[this.at] !== "]") {
+      let char = this.source[this.at++] ?? "";
+      if (char === "-" && previous !== undefined && this.source[this.at] !== "]") {
+        const end = this.classChar();
+        if (end === undefined) known = false;
+        else
+          for (let c = previous.charCodeAt(0) + 1; c <= end.charCodeAt(0); c++)
+            add(String.fromCharCode(c));
+        previous = undefined;
+        continue;
+      }
+      if (char === "\\") {
+        this.at--;
+        const escaped = this.classChar();
+        if (escaped === undefined) {
+          known = false;
+          previous = undefined;
+          continue;
+        }
+        char = escaped;
+      }
+      add(char);
+      previous = char;
+    }
+    this.at++;
+    if (negated || !known || chars.size > CLASS_LIMIT) return UNKNOWN;
+    return fromExact(chars);
+
+    function add(char: string) {
+      const folded = fold(char);
+      if (folded === undefined) known = false;
+      else chars.add(folded);
+    }
+  }
+
+  /** One char of a class, escapes included; undefined for a class escape such as `\d`. */
+  private classChar(): string | undefined {
+    const char = this.source[this.at++] ?? "";
+    if (char !== "\\") return char;
+    const escaped = this.source[this.at++] ?? "";
+    const simple = SIMPLE_ESCAPES[escaped];
+    if (simple !== undefined) return simple;
+    if (escaped === "b") return "\b";
+    const hex = escaped === "x" ? 2 : escaped === "u" ? 4 : 0;
+    if (hex > 0 && /^[0-9a-fA-F]+$/.test(this.source.slice(this.at, this.at + hex))) {
+      const code = Number.parseInt(this.source.slice(this.at, this.at + hex), 16);
+      this.at += hex;
+      return String.fromCharCode(code);
+    }
+    return /[dDwWsSpPcu0-9]/.test(escaped) ? undefined : escaped;
+  }
+}
+
+/**
+ * The literals every match of `pattern` contains one of (lowercase; the caller lowercases the
+ * text it looks in), or undefined when the analysis finds no such set. Flags that change what
+ * the syntax means beyond this reader (`v`), and anything it cannot parse, give undefined.
+ */
+export function requiredLiterals(pattern: RegExp): string[] | undefined {
+  if (pattern.flags.includes("v")) return undefined;
+  try {
+    const reader = new Reader(pattern.source);
+    const info = reader.alternation();
+    const any = info.any ?? (info.exact ? fromExact(info.exact).any : undefined);
+    // A literal that holds another one adds nothing: finding the shorter one already counts.
+    const kept = any && [...any].filter((a) => ![...any].some((b) => b !== a && a.includes(b)));
+    return kept?.sort();
+  } catch {
+    return undefined;
+  }
+}

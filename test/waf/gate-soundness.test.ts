@@ -1,0 +1,48 @@
+import {
+  applyTransforms,
+  buildRequestModel,
+  LiteralGate,
+  parseRawRequest,
+  requiredLiterals,
+  WAF_RULES,
+} from "@ringfence/engine/inspect";
+import { describe, expect, it } from "vitest";
+import { loadCrsCases } from "./crs-corpus.ts";
+import { loadWafCorpus } from "./labelled-corpus.ts";
+
+/*
+ * The WAF skips a rule on a value that holds none of the literals its trigger requires. Every
+ * rule match on every field of both corpora (all paranoia levels, attacks and benign alike)
+ * must therefore pass its gate: a match the gate would have skipped is a detection lost.
+ */
+describe("the literal gate on real attacks", () => {
+  const requests = [
+    ...loadCrsCases().cases.map((c) => c.bytes),
+    ...loadWafCorpus().map((c) => c.bytes),
+  ];
+  const gated = WAF_RULES.flatMap((rule) => {
+    const literals = rule.trigger ? requiredLiterals(rule.trigger) : undefined;
+    return literals ? [{ rule, gate: new LiteralGate([literals]) }] : [];
+  });
+
+  it("passes every value a gated rule matches", () => {
+    let matches = 0;
+    const skipped: string[] = [];
+    for (const bytes of requests) {
+      const model = buildRequestModel(parseRawRequest(bytes).request);
+      for (const { rule, gate } of gated) {
+        for (const field of model.fields) {
+          if (field.value === "" || !rule.kinds.includes(field.kind)) continue;
+          const value = applyTransforms(field.value, rule.transforms);
+          if (rule.match(value, field, model) === undefined) continue;
+          matches++;
+          const hits = new Uint8Array(1);
+          gate.scan(value, hits);
+          if (hits[0] !== 1) skipped.push(`${rule.id} on ${JSON.stringify(value.slice(0, 80))}`);
+        }
+      }
+    }
+    expect(skipped).toEqual([]);
+    expect(matches).toBeGreaterThan(500);
+  });
+});
