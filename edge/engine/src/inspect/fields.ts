@@ -100,9 +100,16 @@ function headerFields(headers: [string, string][]): Field[] {
   return fields;
 }
 
+/*
+ * An encoded separator matters when it hides a dot segment from a proxy that does not decode it
+ * (`..%2F`, `%2F..`) or is a backslash, which some servers read as a separator. An encoded `/`
+ * inside an ordinary segment (`/files/a%2Fb`, an S3 key or an embedded URL) names one segment.
+ */
+const HIDDEN_SEPARATOR = /%5c|(?:^|[/]|%2f)(?:\.|%2e){1,2}%2f|%2f(?:\.|%2e){1,2}(?:[/?;]|%2f|$)/i;
+
 function pathDetections(rawPath: string, decoded: string): Detection[] {
   const found: Detection[] = [];
-  if (/%(2f|5c)/i.test(rawPath)) {
+  if (HIDDEN_SEPARATOR.test(rawPath)) {
     found.push(anomaly("path-encoded-separator", "path", rawPath, "medium"));
   }
   if (/\0/.test(decoded) || /%00/.test(rawPath)) {

@@ -254,7 +254,8 @@ export const protocolRules: WafRule[] = [
       kinds: ARGS,
       transforms: [],
     },
-    /[\r\n]\s*(?:(?:content-\w+|set-cookie|location|refresh|x-[\w-]+|transfer-encoding|host|cookie)\s*:|http\/\d|<html|<meta|<script)/i,
+    // A header line needs a value: an injected "location:" with nothing after it sets nothing.
+    /[\r\n]\s*(?:(?:content-\w+|set-cookie|location|refresh|x-[\w-]+|transfer-encoding|host|cookie)[ \t]*:[ \t]*[^\s]|http\/\d|<html|<meta|<script)/i,
   ),
   patternRule(
     {

@@ -71,7 +71,8 @@ const WINDOWS_AFTER_SEPARATOR = new RegExp(
   `(?:[;|&\\n\\r]|&&|\\|\\||^(?=[a-z]:\\\\|cmd|powershell|pwsh|certutil|bitsadmin|mshta|rundll32|regsvr32|wmic))\\s*(?:[a-z]:\\\\[^\\s]*\\\\)?(?:${WINDOWS_COMMANDS})(?:\\.exe|\\.com)?(?=[\\s/<>|;&,]|$)`,
   "i",
 );
-const SHELL_SUBSTITUTION = /\$\(\s*[^)\s]|\$\{\s*[a-z_]|`[^`]+`|[<>]\(\s*\w|\$\(\(|\$\[/i;
+const SHELL_SUBSTITUTION = /\$\(\s*[^)\s]|\$\{\s*[a-z_]|[<>]\(\s*\w|\$\(\(|\$\[/i;
+const BACKTICK_SPAN = /`([^`]+)`/g;
 const POWERSHELL =
   /\b(?:invoke-(?:expression|webrequest|restmethod|command|item|wmimethod|shellcode|mimikatz)|iex\s*\(|new-object\s+(?:-typename\s+)?(?:net\.webclient|system\.net)|downloadstring|downloadfile|start-process|set-mppreference|-encodedcommand|-enc\s+[a-z0-9+/=]{8}|-noprofile|-executionpolicy|-windowstyle\s+hidden|get-(?:wmiobject|ciminstance|process|childitem|content)\b|\[system\.(?:convert|text\.encoding|reflection)\])/i;
 const WINDOWS_FOR =
@@ -98,15 +99,20 @@ const ENGLISH_COMMANDS = new Set(
 );
 const ARGUMENT_LIKE = /^\s*(?:$|[-/.~$|;&<>`'"]|\d|\S*[/=]|\S+\.\S)/;
 
-/** Whether a command match is followed by something a shell would take as its argument. */
+/**
+ * Whether a command match is followed by something a shell would take as its argument. A word
+ * followed by an opening parenthesis is a function call in most languages and a syntax error in
+ * the shell (`exec (`), so it is left to the language rules.
+ */
 function plausibleCommand(match: string, rest: string): boolean {
+  if (/^\s*\(/.test(rest)) return false;
   const word = (/[\w.+-]+$/.exec(match.trim())?.[0] ?? "").toLowerCase();
   return !ENGLISH_COMMANDS.has(word) || ARGUMENT_LIKE.test(rest);
 }
 
 /** Tools whose names are not words, so a value that is just the name is already a command. */
 const DISTINCTIVE_COMMAND =
-  /^\s*(?:ansible(?:-[a-z]+)?|chef-[a-z]+|visudo|cscli|lastlog(?:in)?|aa-[a-z]+|rmt-(?:tar|dump)|zstd(?:cat|grep|less)?|whoami|ifconfig|netstat|uname|passwd)(?=\s|$)/i;
+  /^\s*(?:ansible(?:-[a-z]+)?|chef-[a-z]+|visudo|cscli|aa-[a-z]+|rmt-(?:tar|dump)|zstd(?:cat|grep|less)?|whoami|ifconfig|netstat|uname|passwd)(?=\s|$)/i;
 
 /*
  * Only a shell expands `[abc]` in a path, which lets an attacker name /etc/passwd without the
@@ -162,6 +168,24 @@ function withoutInlineCode(value: string): string {
   const outside = value.replace(/`[^`\n]*`/g, " ");
   const words = outside.match(/[a-z]{2,}/gi) ?? [];
   return words.length >= 4 && !/[;|&$<>`]/.test(outside) ? outside : value;
+}
+
+const BACKTICK_COMMAND = new RegExp(
+  `^\\s*(?:[./~$]|\\S*[|;&<>]|${PATH_PREFIX}(?:${UNIX_COMMANDS})${AFTER})`,
+  "i",
+);
+
+/*
+ * Backticks substitute a command in the shell but quote an identifier in MySQL (`user`.`name`).
+ * A span counts when what it holds reads as a command line: a known program, a path, a variable
+ * or shell operators, after the quoting tricks that split a command word are removed.
+ */
+function backtickCommand(value: string): string | undefined {
+  if (!value.includes("`")) return undefined;
+  for (const m of value.matchAll(BACKTICK_SPAN)) {
+    if (BACKTICK_COMMAND.test(deobfuscateShell(m[1] ?? ""))) return m[0];
+  }
+  return undefined;
 }
 
 function commandAfterSeparator(value: string): string | undefined {
@@ -228,7 +252,10 @@ export const rceRules: WafRule[] = [
       "shell command or process substitution: dollar-paren, backticks, process and brace expansion",
     kinds: ARGS_HEADERS.filter((k) => k !== "header"),
     transforms: ["removeNulls"],
-    match: (value) => SHELL_SUBSTITUTION.exec(withoutInlineCode(value))?.[0],
+    match: (value) => {
+      const text = withoutInlineCode(value);
+      return SHELL_SUBSTITUTION.exec(text)?.[0] ?? backtickCommand(text);
+    },
   },
   patternRule(
     {

@@ -216,17 +216,28 @@ function selectShape(tokens: SqlToken[], breakout: boolean): number {
   return -1;
 }
 
+/*
+ * A statement stacked after a semicolon. Only SHUTDOWN is complete on its own; any other keyword
+ * needs an operand after it, and a bare `@` names no variable (`;set @` runs nothing).
+ */
 function stacked(tokens: SqlToken[]): number {
-  return tokens.findIndex((t, i) => t.kind === "semi" && STACKABLE.has(tokens[i + 1]?.text ?? ""));
+  return tokens.findIndex((t, i) => {
+    const keyword = tokens[i + 1]?.text ?? "";
+    if (t.kind !== "semi" || !STACKABLE.has(keyword)) return false;
+    const operand = tokens[i + 2];
+    return keyword === "shutdown" || (operand !== undefined && operand.text !== "@");
+  });
 }
 
 function tautology(tokens: SqlToken[], breakout: boolean): number {
   for (let i = 1; i < tokens.length; i++) {
     const t = tokens[i];
     if (!t || !BOOLEAN.has(t.text) || !breakout) continue;
+    // `is not` is one comparison operator, not a boolean joining a new clause.
+    if (t.text === "not" && tokens[i - 1]?.text === "is") continue;
     const a = tokens[i + 1];
     const op = tokens[i + 2];
-    const b = tokens[i + 3];
+    const b = tokens[i + (op?.text === "is" && tokens[i + 3]?.text === "not" ? 4 : 3)];
     if (
       isValue(a) &&
       op &&
@@ -349,6 +360,24 @@ const SQL_FUNCTION_CALL = new RegExp(
 const SQL_KEYWORDS_BEFORE_CALL =
   /^(?:select|where|and|or|not|xor|by|from|union|all|having|when|then|else|in|like|is|as|on|set|values|return|case|if|div|mod|rlike|regexp|between|exists|distinct|into|limit|offset|order|group|join|and|procedure|call|exec|execute|do)$/i;
 
+/*
+ * SQL never puts three ordinary words in a row: past a function call, "…), following wood edge
+ * south" is a sentence, and a fragment that does not parse runs nothing. Words inside quotes or
+ * after a comment start do not count, so prose hidden there cannot excuse a call.
+ */
+const THREE_WORDS = /(?:^|[^\p{L}\p{N}_'"`@$.])(\p{L}+)\s+(\p{L}+)\s+(\p{L}+)(?![\p{L}\p{N}_(])/gu;
+
+function proseFollows(rest: string): boolean {
+  const close = rest.indexOf(")");
+  if (close < 0) return false;
+  const tail = rest.slice(close + 1);
+  const code = tail.split(/--|#|\/\*|['"`]/, 1)[0] ?? "";
+  for (const m of code.matchAll(THREE_WORDS)) {
+    if (m.slice(1).every((w) => !KEYWORDS.has(w.toLowerCase()))) return true;
+  }
+  return false;
+}
+
 /**
  * A function call as SQL writes it. "left (for right handed users)" in a sentence is prose: a
  * name spaced from its parenthesis and preceded by an ordinary word, where SQL would have an
@@ -362,6 +391,7 @@ function sqlFunctionCall(value: string): string | undefined {
       value.slice(Math.max(0, m.index - 40), m.index),
     )?.[1];
     if (spaced && before !== undefined && !SQL_KEYWORDS_BEFORE_CALL.test(before)) continue;
+    if (spaced && proseFollows(value.slice(m.index + m[0].length))) continue;
     return m[0];
   }
   return undefined;
