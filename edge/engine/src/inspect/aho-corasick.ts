@@ -7,6 +7,12 @@ export class AhoCorasick {
   private readonly fail: number[] = [0];
   private readonly outputs: number[][] = [[]];
   private readonly caseInsensitive: boolean;
+  /**
+   * The complete transition function for ASCII, failure links already followed: bodies are
+   * mostly ASCII, and one typed-array read per char is several times faster than a map lookup
+   * plus a walk up the failure links. Other chars take the map path.
+   */
+  private readonly ascii: Int32Array;
 
   constructor(
     readonly literals: readonly string[],
@@ -15,6 +21,7 @@ export class AhoCorasick {
     this.caseInsensitive = options.caseInsensitive ?? false;
     for (const [index, literal] of literals.entries()) this.insert(literal, index);
     this.link();
+    this.ascii = this.asciiTable();
   }
 
   private fold(code: number): number {
@@ -53,22 +60,42 @@ export class AhoCorasick {
     }
   }
 
+  /** Fills the ASCII table breadth first: a state's misses are its failure state's moves. */
+  private asciiTable(): Int32Array {
+    const table = new Int32Array(this.goto.length * 128);
+    const queue = [0];
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head] ?? 0;
+      const failRow = (this.fail[state] ?? 0) * 128;
+      for (const next of this.goto[state]?.values() ?? []) queue.push(next);
+      for (let code = 0; code < 128; code++) {
+        const next = this.goto[state]?.get(this.fold(code));
+        if (next !== undefined) table[state * 128 + code] = next;
+        else if (state !== 0) table[state * 128 + code] = table[failRow + code] ?? 0;
+      }
+    }
+    return table;
+  }
+
   /** Returns the indexes of the literals that occur in `text` (each at most once). */
   matchSet(text: string): Set<number> {
-    // The scan runs over whole bodies: one map lookup per character where the automaton stays
-    // put, no lookups repeated for has-then-get, and no array made for states without output.
+    // The scan runs over whole bodies: one table read per ASCII char, and no array made for
+    // states without output.
     const found = new Set<number>();
-    const { goto, fail, outputs, caseInsensitive } = this;
+    const { ascii, goto, fail, outputs } = this;
     let state = 0;
     for (let i = 0; i < text.length; i++) {
-      let code = text.charCodeAt(i);
-      if (caseInsensitive && code >= 65 && code <= 90) code += 32;
-      let next = goto[state]?.get(code);
-      while (next === undefined && state !== 0) {
-        state = fail[state] ?? 0;
-        next = goto[state]?.get(code);
+      const code = text.charCodeAt(i);
+      if (code < 128) {
+        state = ascii[state * 128 + code] ?? 0;
+      } else {
+        let next = goto[state]?.get(code);
+        while (next === undefined && state !== 0) {
+          state = fail[state] ?? 0;
+          next = goto[state]?.get(code);
+        }
+        state = next ?? 0;
       }
-      state = next ?? 0;
       const out = outputs[state];
       if (out !== undefined && out.length > 0) for (const index of out) found.add(index);
     }
