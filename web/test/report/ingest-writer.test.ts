@@ -58,6 +58,49 @@ for (const backend of backends) {
       expect(Number(row?.events)).toBe(350);
     });
 
+    it("counts a resent event once in every rollup, hourly and daily", async () => {
+      const org = (await orgWithContext(db, await testRuntime())).organizationId;
+      const sent = batch(5000, 240, "enf_c");
+      const writer = new EventWriter(db);
+      expect(await writer.write(org, sent)).toBe(240);
+      const once = await rollupTotals(db, org);
+      const denied = sent.filter((event) => event.action === "deny").length;
+      const detections = sent.filter((event) => event.kind === "request").length;
+      expect(once).toEqual({
+        counts_hourly: 240,
+        counts_daily: 240,
+        src_hourly: 240,
+        src_daily: 240,
+        dst_hourly: 240,
+        dst_daily: 240,
+        denied_hourly: 2 * denied,
+        denied_daily: 2 * denied,
+        detections,
+      });
+
+      // Resent whole, in part beside new events, and by two writers sharing nothing.
+      const fresh = batch(6000, 10, "enf_c");
+      const answers = await Promise.all([
+        writer.write(org, sent),
+        new EventWriter(db).write(org, [...sent.slice(0, 50), ...fresh]),
+      ]);
+      expect(answers).toEqual([0, 10]);
+      const again = await rollupTotals(db, org);
+      const freshDenied = fresh.filter((event) => event.action === "deny").length;
+      expect(again).toEqual({
+        ...once,
+        counts_hourly: 250,
+        counts_daily: 250,
+        src_hourly: 250,
+        src_daily: 250,
+        dst_hourly: 250,
+        dst_daily: 250,
+        denied_hourly: 2 * (denied + freshDenied),
+        denied_daily: 2 * (denied + freshDenied),
+        detections: detections + fresh.filter((event) => event.kind === "request").length,
+      });
+    });
+
     it("fails only the batch that cannot be stored, storing the others of its statement", async () => {
       const writer = new EventWriter(db);
       const blocker = writer.write(orgB, batch(1000, 10, "enf_b"));
@@ -71,4 +114,29 @@ for (const backend of backends) {
       expect(await storedOf(orgB)).toBe(230);
     });
   });
+}
+
+/** Every rollup's total for one organisation (denied: both sides of the endpoint rollups). */
+async function rollupTotals(db: Database, organizationId: string) {
+  const sum = (table: string, column = "events", where = "true") =>
+    sql`(SELECT coalesce(sum(${sql.raw(column)}), 0)::int FROM ${sql.raw(table)}
+      WHERE organization_id = ${organizationId} AND ${sql.raw(where)})`;
+  const [row] = await queryRows<Record<string, number>>(
+    db,
+    sql`SELECT ${sql.join(
+      [
+        sql`${sum("event_counts_hourly")} AS counts_hourly`,
+        sql`${sum("event_counts_daily")} AS counts_daily`,
+        sql`${sum("event_endpoints_hourly", "events", "side = 'src'")} AS src_hourly`,
+        sql`${sum("event_endpoints_daily", "events", "side = 'src'")} AS src_daily`,
+        sql`${sum("event_endpoints_hourly", "events", "side = 'dst'")} AS dst_hourly`,
+        sql`${sum("event_endpoints_daily", "events", "side = 'dst'")} AS dst_daily`,
+        sql`${sum("event_endpoints_hourly", "denied")} AS denied_hourly`,
+        sql`${sum("event_endpoints_daily", "denied")} AS denied_daily`,
+        sql`${sum("event_detections_hourly")} AS detections`,
+      ],
+      sql`, `,
+    )}`,
+  );
+  return row;
 }

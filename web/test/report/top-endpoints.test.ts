@@ -1,6 +1,10 @@
 import { sql } from "@ringfence/db/orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { topEndpoints } from "../../src/server/services/analytics/summary.ts";
+import {
+  decisionsOverTime,
+  ruleHits,
+  topEndpoints,
+} from "../../src/server/services/analytics/summary.ts";
 import type { ReportContext } from "../../src/server/services/integrations/present.ts";
 import { queryRows } from "../../src/server/services/outbox/sql.ts";
 import { decisionEvent, ingest, openTestDatabase, orgWithContext, testRuntime } from "./harness.ts";
@@ -8,7 +12,7 @@ import { decisionEvent, ingest, openTestDatabase, orgWithContext, testRuntime } 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-describe("top sources and destinations over the daily rollup", () => {
+describe("top lists, rule hits and daily charts over the daily rollups", () => {
   let database: Awaited<ReturnType<typeof openTestDatabase>>;
   let ctx: ReportContext;
   // Midnight UTC three days ago; events every 37 minutes for three and a half days after it.
@@ -67,6 +71,52 @@ describe("top sources and destinations over the daily rollup", () => {
       .sort((a, b) => b.events - a.events || (a.value < b.value ? -1 : 1));
   }
 
+  /** The events whose hour lies in the window, as the hourly rollups count them. */
+  function inWindow(from: Date, to: Date) {
+    const lo = Math.floor(from.getTime() / HOUR) * HOUR;
+    return stored.filter((event) => {
+      const hour = Math.floor(Date.parse(event.time) / HOUR) * HOUR;
+      return hour >= lo && hour < to.getTime();
+    });
+  }
+
+  /** Rule hits straight from the events. */
+  function ruleHitsFromEvents(from: Date, to: Date) {
+    const rules = new Map<
+      string,
+      { ruleId: string; hits: number; firstHit: string; lastHit: string }
+    >();
+    for (const event of inWindow(from, to)) {
+      const ruleId = event.reasons.ruleId ?? "";
+      const entry = rules.get(ruleId) ?? {
+        ruleId,
+        hits: 0,
+        firstHit: event.time,
+        lastHit: event.time,
+      };
+      entry.hits += 1;
+      if (event.time < entry.firstHit) entry.firstHit = event.time;
+      if (event.time > entry.lastHit) entry.lastHit = event.time;
+      rules.set(ruleId, entry);
+    }
+    return [...rules.values()].sort((a, b) => b.hits - a.hits || (a.ruleId < b.ruleId ? -1 : 1));
+  }
+
+  /** Decisions per UTC day straight from the events. */
+  function decisionsByDayFromEvents(from: Date, to: Date) {
+    const days = new Map<
+      string,
+      { bucket: string; allow: number; deny: number; monitor: number }
+    >();
+    for (const event of inWindow(from, to)) {
+      const bucket = new Date(Math.floor(Date.parse(event.time) / DAY) * DAY).toISOString();
+      const entry = days.get(bucket) ?? { bucket, allow: 0, deny: 0, monitor: 0 };
+      entry[event.action] += 1;
+      days.set(bucket, entry);
+    }
+    return [...days.values()].sort((a, b) => (a.bucket < b.bucket ? -1 : 1));
+  }
+
   const windows: [string, number, number][] = [
     [
       "partial days at both edges",
@@ -95,5 +145,14 @@ describe("top sources and destinations over the daily rollup", () => {
       expect(denied.items.length).toBeGreaterThan(0);
       expect(denied.items).toEqual(fromEvents(side, from, to, "deny"));
     }
+  });
+
+  it.each(windows)("counts rule hits and daily decisions exactly over %s", async (_, lo, hi) => {
+    const input = { from: new Date(lo).toISOString(), to: new Date(hi).toISOString() };
+    const rules = await ruleHits({ ctx, input: { ...input, bucket: "hour", limit: 100 } });
+    expect(rules.items).toEqual(ruleHitsFromEvents(new Date(lo), new Date(hi)));
+    const daily = await decisionsOverTime({ ctx, input: { ...input, bucket: "day", limit: 10 } });
+    expect(daily.items.length).toBeGreaterThan(0);
+    expect(daily.items).toEqual(decisionsByDayFromEvents(new Date(lo), new Date(hi)));
   });
 });

@@ -68,10 +68,9 @@ export async function applyRetention(
   for (const statement of [
     sql`DELETE FROM events_default WHERE "time" < ${iso}::timestamptz`,
     sql`DELETE FROM event_counts_hourly WHERE hour < ${iso}::timestamptz`,
+    sql`DELETE FROM event_counts_daily WHERE day < ${iso}::timestamptz`,
     sql`DELETE FROM event_endpoints_hourly WHERE hour < ${iso}::timestamptz`,
     sql`DELETE FROM event_endpoints_daily WHERE day < ${iso}::timestamptz`,
-    sql`DELETE FROM event_denied_endpoints_hourly WHERE hour < ${iso}::timestamptz`,
-    sql`DELETE FROM event_denied_endpoints_daily WHERE day < ${iso}::timestamptz`,
     sql`DELETE FROM event_detections_hourly WHERE hour < ${iso}::timestamptz`,
     sql`DELETE FROM outbox_deliveries WHERE state <> 'pending' AND created_at < ${iso}::timestamptz`,
     sql`DELETE FROM outbox_attempts WHERE created_at < ${iso}::timestamptz`,
