@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LiteralGate, requiredLiterals, WAF_RULES } from "../../src/inspect/index.ts";
+import { WORD_START } from "../../src/inspect/waf/literals.ts";
 
 /*
  * The WAF skips a rule on a value that holds none of the literals its trigger requires. That is
@@ -10,7 +11,9 @@ describe("required literals of a pattern", () => {
   it.each([
     [/abc/, ["abc"]],
     [/abc|de/, ["abc", "de"]],
-    [/\bjava\s*\.\s*lang/i, ["java"]],
+    [/\bjava\s*\.\s*lang/i, [`${WORD_START}java`]],
+    [/\b\.x\b/, [".x"]],
+    [/\bfor|format/, [`${WORD_START}for`, "format"]],
     [/(?:^|[;|])\s*cat\b/i, ["cat"]],
     [/\x41B/, ["ab"]],
     [/<\?(?:php)?/i, ["<?"]],
@@ -101,6 +104,20 @@ describe("the literal gate", () => {
   it("does not join literals across a non-ASCII char", () => {
     expect(scan("s\u00e9he")).toEqual([1, 0, 0, 0]);
     expect(scan("sh\u00e9e")).toEqual([0, 0, 0, 0]);
+  });
+
+  it("counts a word-start literal only where no word char precedes it", () => {
+    const words = new LiteralGate([[`${WORD_START}for`], ["for"]]);
+    const hits = (text: string) => {
+      const found = new Uint8Array(2);
+      words.scan(text, found);
+      return [...found];
+    };
+    expect(hits("before")).toEqual([0, 1]);
+    expect(hits("for(;;)")).toEqual([1, 1]);
+    expect(hits("x=FOR")).toEqual([1, 1]);
+    expect(hits("_for")).toEqual([0, 1]);
+    expect(hits("\u00e9for")).toEqual([1, 1]);
   });
 
   it("refuses literals it could never find", () => {

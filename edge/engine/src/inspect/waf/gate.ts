@@ -4,20 +4,43 @@
  * whose literals occur in the value is skipped, so a long value of prose costs one scan instead
  * of one scan per rule.
  */
+import { WORD_START } from "./literals.ts";
+
+function isWordChar(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    code === 95
+  );
+}
+
 export class LiteralGate {
   private readonly table: Int32Array;
+  /**
+   * Per state, pairs of (rule, length): the rules whose literal ends here, with the literal's
+   * length when it must start a word and 0 when it counts anywhere.
+   */
   private readonly outputs: (number[] | undefined)[];
+  /** 1 for states with outputs: a byte test keeps the hot loop off the outputs array. */
+  private readonly final: Uint8Array;
   /** How many rules have literals; the scan stops once all of them are marked. */
   readonly gated: number;
 
-  /** `literals[i]` are rule i's required literals (lowercase ASCII), undefined when ungated. */
+  /**
+   * `literals[i]` are rule i's required literals (lowercase ASCII; a leading WORD_START asks for
+   * a word start), undefined when the rule is ungated.
+   */
   constructor(literals: readonly (readonly string[] | undefined)[]) {
     const children: Map<number, number>[] = [new Map()];
     const own: number[][] = [[]];
     for (const [rule, list] of literals.entries()) {
-      for (const literal of list ?? []) {
-        if (!/^[\0-@[-\x7f]+$/.test(literal))
-          throw new Error(`gate literal not lowercase ASCII: ${literal}`);
+      for (const marked of list ?? []) {
+        if (!/^[\0-@[-\x7f]+$/.test(marked)) {
+          throw new Error(`gate literal not lowercase ASCII: ${marked}`);
+        }
+        const wordStart = marked.startsWith(WORD_START) && marked.length > 1;
+        const literal = wordStart ? marked.slice(1) : marked;
         let state = 0;
         for (let i = 0; i < literal.length; i++) {
           const code = literal.charCodeAt(i);
@@ -30,12 +53,13 @@ export class LiteralGate {
           }
           state = next;
         }
-        own[state]?.push(rule);
+        own[state]?.push(rule, wordStart ? literal.length : 0);
       }
     }
     this.gated = literals.filter((l) => l !== undefined).length;
     this.table = new Int32Array(children.length * 128);
     this.outputs = new Array(children.length);
+    this.final = new Uint8Array(children.length);
     this.link(children, own);
   }
 
@@ -57,8 +81,9 @@ export class LiteralGate {
         fail[next] = state === 0 ? 0 : (this.table[failRow * 128 + code] ?? 0);
         queue.push(next);
       }
-      const rules = new Set([...(own[state] ?? []), ...(this.outputs[failRow] ?? [])]);
-      this.outputs[state] = state !== 0 && rules.size > 0 ? [...rules] : undefined;
+      const pairs = [...(own[state] ?? []), ...(this.outputs[fail[state] ?? 0] ?? [])];
+      this.outputs[state] = state !== 0 && pairs.length > 0 ? pairs : undefined;
+      this.final[state] = this.outputs[state] ? 1 : 0;
     }
     // Upper case reads as lower case: the literals are lowercase and the rules' regexes either
     // ignore case or are matched against a value whose case the gate does not need to keep.
@@ -71,26 +96,32 @@ export class LiteralGate {
 
   /** Marks in `hits` (one slot per rule) every rule one of whose literals occurs in `text`. */
   scan(text: string, hits: Uint8Array): void {
-    const { table, outputs } = this;
+    const { table, outputs, final } = this;
     let remaining = this.gated;
     let state = 0;
-    for (let i = 0; i < text.length && remaining > 0; i++) {
+    for (let i = 0; i < text.length; i++) {
       let code = text.charCodeAt(i);
       // Unicode case folding maps these two onto ASCII letters ("ſ" to s, the Kelvin sign to k).
-      if (code >= 128) code = code === 0x17f ? 115 : code === 0x212a ? 107 : -1;
-      if (code < 0) {
-        state = 0;
-        continue;
-      }
-      state = table[state * 128 + code] ?? 0;
-      const out = outputs[state];
-      if (out === undefined) continue;
-      for (const rule of out) {
-        if (hits[rule] === 0) {
-          hits[rule] = 1;
-          remaining--;
+      if (code >= 128) {
+        if (code !== 0x17f && code !== 0x212a) {
+          state = 0;
+          continue;
         }
+        code = code === 0x17f ? 115 : 107;
       }
+      state = table[(state << 7) | code] ?? 0;
+      if (final[state] === 0) continue;
+      const out = outputs[state] ?? [];
+      for (let n = 0; n < out.length; n += 2) {
+        const rule = out[n] ?? 0;
+        const length = out[n + 1] ?? 0;
+        if (hits[rule] === 1) continue;
+        // A literal after `\b` counts only where no word char precedes it.
+        if (length > 0 && i >= length && isWordChar(text.charCodeAt(i - length))) continue;
+        hits[rule] = 1;
+        remaining--;
+      }
+      if (remaining === 0) return;
     }
   }
 }

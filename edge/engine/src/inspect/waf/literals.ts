@@ -19,15 +19,32 @@ const MAX_LITERAL = 24;
 const UNKNOWN: Info = { exact: undefined, any: undefined };
 const EMPTY: Info = { exact: new Set([""]), any: undefined };
 
+/**
+ * Marks a word boundary inside the analysis. At the start of a literal that begins with a word
+ * char it survives as {@link WORD_START}; anywhere else it is dropped, as it matches no text.
+ */
+const BOUNDARY = "\x01";
+const BOUNDARY_INFO: Info = { exact: new Set([BOUNDARY]), any: undefined };
+
+/** Leads a literal that only counts where no ASCII word char precedes it (a `\b` before it). */
+export const WORD_START = "\x01";
+
 function fromExact(exact: Set<string>): Info {
-  return { exact, any: exact.has("") ? undefined : exact };
+  const empty = [...exact].some((s) => s.replaceAll(BOUNDARY, "") === "");
+  return { exact, any: empty ? undefined : exact };
+}
+
+/** A literal as the gate reads it: a boundary kept only where it starts a word. */
+function finish(literal: string): string {
+  const inner = literal.replaceAll(BOUNDARY, "");
+  return literal.startsWith(BOUNDARY) && /^[a-z0-9_]/.test(inner) ? WORD_START + inner : inner;
 }
 
 /** The shortest literal decides how rare a set is; among equals the smaller set wins. */
 function better(a: Set<string> | undefined, b: Set<string> | undefined): Set<string> | undefined {
   if (!a) return b;
   if (!b) return a;
-  const shortest = (s: Set<string>) => Math.min(...[...s].map((x) => x.length));
+  const shortest = (s: Set<string>) => Math.min(...[...s].map((x) => finish(x).length));
   const [la, lb] = [shortest(a), shortest(b)];
   if (la !== lb) return la > lb ? a : b;
   return a.size <= b.size ? a : b;
@@ -159,7 +176,8 @@ class Reader {
 
   private escape(): Info {
     const char = this.source[this.at++] ?? "";
-    if (char === "b" || char === "B") return EMPTY;
+    if (char === "b") return BOUNDARY_INFO;
+    if (char === "B") return EMPTY;
     if (char === "0" && !/[0-9]/.test(this.source[this.at] ?? ""))
       return fromExact(new Set(["\0"]));
     const simple = SIMPLE_ESCAPES[char];
@@ -261,6 +279,12 @@ class Reader {
   }
 }
 
+/** Whether finding `b` is implied by finding `a`: `a` holds `b`, word start included. */
+function covers(a: string, b: string): boolean {
+  if (!b.startsWith(WORD_START)) return a.replace(WORD_START, "").includes(b);
+  return a.startsWith(b);
+}
+
 /**
  * The literals every match of `pattern` contains one of (lowercase; the caller lowercases the
  * text it looks in), or undefined when the analysis finds no such set. Flags that change what
@@ -271,9 +295,10 @@ export function requiredLiterals(pattern: RegExp): string[] | undefined {
   try {
     const reader = new Reader(pattern.source);
     const info = reader.alternation();
-    const any = info.any ?? (info.exact ? fromExact(info.exact).any : undefined);
+    const found = info.any ?? (info.exact ? fromExact(info.exact).any : undefined);
+    const any = found && [...new Set([...found].map(finish))];
     // A literal that holds another one adds nothing: finding the shorter one already counts.
-    const kept = any && [...any].filter((a) => ![...any].some((b) => b !== a && a.includes(b)));
+    const kept = any?.filter((a) => !any.some((b) => b !== a && covers(a, b)));
     return kept?.sort();
   } catch {
     return undefined;
