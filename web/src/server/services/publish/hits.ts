@@ -1,12 +1,13 @@
 import { events } from "@ringfence/db";
-import { and, count, desc, eq, gte, isNotNull, max } from "@ringfence/db/orm";
+import { and, count, desc, eq, gte, isNotNull, max, min } from "@ringfence/db/orm";
 import type { OrgContext, ServiceCall } from "../../context.ts";
 
-/** How often one rule decided, by action, and when last. */
+/** How often one rule decided, by action, and when first and last. */
 export interface RuleHits {
   ruleId: string;
   action: string;
   hits: number;
+  firstSeen: string | null;
   lastSeen: string | null;
 }
 
@@ -26,6 +27,7 @@ export async function ruleHits({
       ruleId: events.ruleId,
       action: events.action,
       hits: count(),
+      firstSeen: min(events.time),
       lastSeen: max(events.time),
     })
     .from(events)
@@ -42,6 +44,7 @@ export async function ruleHits({
     ruleId: row.ruleId ?? "",
     action: row.action,
     hits: Number(row.hits),
+    firstSeen: row.firstSeen ? new Date(row.firstSeen).toISOString() : null,
     lastSeen: row.lastSeen ? new Date(row.lastSeen).toISOString() : null,
   }));
   return { items };
