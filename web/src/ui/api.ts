@@ -49,7 +49,8 @@ function fieldsOf(problem: Record<string, unknown>): ProblemField[] {
   }));
 }
 
-async function problemOf(response: Response): Promise<ApiError> {
+/** The API's problem+json answer (or what the response itself says) as an ApiError. */
+export async function problemOf(response: Response): Promise<ApiError> {
   const headerId = response.headers.get("x-request-id");
   const body: unknown = await response.json().catch(() => null);
   if (!isRecord(body)) {
