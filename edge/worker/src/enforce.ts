@@ -55,9 +55,11 @@ export function compilePolicy(policy: unknown): CompiledPolicy {
   };
 }
 
-/** The flow of an inbound request: client from CF-Connecting-IP, destination from the Host. */
-export function flowOf(request: Request, clientIp: string): Flow {
-  const url = new URL(request.url);
+/**
+ * The flow of an inbound request: client from CF-Connecting-IP, destination from the Host.
+ * `url` is the request's URL when the caller has already parsed it.
+ */
+export function flowOf(request: Request, clientIp: string, url = new URL(request.url)): Flow {
   // The policy speaks of the public service (443 or 80), not the port a local run listens on.
   return {
     srcIp: clientIp,

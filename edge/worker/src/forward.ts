@@ -14,6 +14,8 @@ const HOP_BY_HOP = new Set([
 
 export interface ForwardInput {
   request: Request;
+  /** The request's URL, when the caller has already parsed it. */
+  url?: URL;
   /** The body to send: the bytes already read for inspection, or the request's own stream. */
   body: BodyInit | null;
   originUrl: URL;
@@ -29,7 +31,7 @@ export interface ForwardInput {
  * signature header the client sent is replaced, so it can never be smuggled through.
  */
 export async function buildOriginRequest(input: ForwardInput): Promise<Request> {
-  const incoming = new URL(input.request.url);
+  const incoming = input.url ?? new URL(input.request.url);
   const target = new URL(input.originUrl);
   target.pathname = `${input.originUrl.pathname.replace(/\/+$/, "")}${incoming.pathname}`;
   target.search = incoming.search;

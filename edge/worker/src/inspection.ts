@@ -31,14 +31,17 @@ export async function readBounded(
   return join(chunks);
 }
 
-/** Runs WAF, IPS, request DLP and malware checks on a buffered request. */
+/**
+ * Runs WAF, IPS, request DLP and malware checks on a buffered request; `url` is the request's
+ * URL when the caller has already parsed it.
+ */
 export function inspectInbound(
   profiles: CompiledProfiles,
   request: Request,
   body: Uint8Array,
   clientIp: string,
+  url = new URL(request.url),
 ): InspectionResult {
-  const url = new URL(request.url);
   // Workers take the Host into the URL; the inspected request carries it as a header again, so
   // the WAF sees what the client sent.
   const headers = [...request.headers].filter(([name]) => name !== "host");

@@ -19,6 +19,8 @@ type Ctx = Context<AppEnv>;
 /** A request on its way through the pipeline. */
 interface Pass {
   c: Ctx;
+  /** The request URL, parsed once for the decision, the inspection and the origin request. */
+  url: URL;
   flow: Flow;
   decision: Decision;
   clientIp: string;
@@ -41,11 +43,12 @@ export async function handleProtected(c: Ctx): Promise<Response> {
   runtime.heartbeat.tick(waitUntil);
   if (bundle === undefined) return problem("no-policy", requestId);
 
-  const flow = flowOf(c.req.raw, clientIp);
+  const url = new URL(c.req.raw.url);
+  const flow = flowOf(c.req.raw, clientIp, url);
   const decision = decideSafely(bundle, flow);
   if (decision === undefined) return problem("bad-request", requestId);
 
-  const pass: Pass = { c, flow, decision, clientIp };
+  const pass: Pass = { c, url, flow, decision, clientIp };
   if (decision.action === "deny") {
     record(pass, { action: "deny", status: 403 });
     return problem("denied", requestId, ruleIdOf(decision));
@@ -80,7 +83,7 @@ async function forwardInspected(pass: Pass, profiles: CompiledProfiles): Promise
     return problem("body-too-large", requestId);
   }
 
-  const inbound = inspectInbound(profiles, c.req.raw, body, pass.clientIp);
+  const inbound = inspectInbound(profiles, c.req.raw, body, pass.clientIp, pass.url);
   if (inbound.action === "block") {
     record(pass, { action: "deny", status: 403, detections: inbound.detections });
     const detections = inbound.detections.filter((d) => d.action === "block").map((d) => d.id);
@@ -119,6 +122,7 @@ async function forward(pass: Pass, body: BodyInit | null): Promise<Response> {
   const requestId = c.get("requestId");
   const originRequest = await buildOriginRequest({
     request: c.req.raw,
+    url: pass.url,
     body,
     originUrl: runtime.config.originUrl,
     originKey: await runtime.originKey,
