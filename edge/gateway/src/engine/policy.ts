@@ -93,6 +93,33 @@ export function compilePolicy(policy: unknown, version: number): PolicyHandle {
   };
 }
 
+/**
+ * The last decision taken on one client connection. It is reused for the connection's next
+ * request only when everything it depends on is the same: the very policy handle (a bundle
+ * swapped in since makes it stale), the request target and the method. The caller keeps every
+ * other part of the flow (source, host, SNI, port) fixed for the connection's lifetime; a
+ * decision is a pure function of the index and the flow, so the reuse changes no outcome.
+ */
+export class LastDecision {
+  private handle: PolicyHandle | undefined;
+  private target = "";
+  private method = "";
+  private decision: Decision | undefined;
+
+  /** The remembered decision for this request, or undefined when it must be decided. */
+  lookup(handle: PolicyHandle, target: string, method: string): Decision | undefined {
+    if (this.handle !== handle || this.target !== target || this.method !== method) return;
+    return this.decision;
+  }
+
+  remember(handle: PolicyHandle, target: string, method: string, decision: Decision): void {
+    this.handle = handle;
+    this.target = target;
+    this.method = method;
+    this.decision = decision;
+  }
+}
+
 /** Holds the current policy; `swap` replaces it without touching open connections. */
 export class PolicyHolder {
   private handle: PolicyHandle;

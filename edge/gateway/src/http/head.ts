@@ -109,8 +109,15 @@ function parseFieldLine(line: string): HeaderField {
   return [name, value];
 }
 
+/** Case-insensitive name match; the length test spares a lower-cased copy of most names. */
+function named(name: string, lowerName: string): boolean {
+  return name.length === lowerName.length && name.toLowerCase() === lowerName;
+}
+
 function valuesOf(headers: readonly HeaderField[], lowerName: string): string[] {
-  return headers.filter(([name]) => name.toLowerCase() === lowerName).map(([, value]) => value);
+  const values: string[] = [];
+  for (const [name, value] of headers) if (named(name, lowerName)) values.push(value);
+  return values;
 }
 
 function singleHost(headers: readonly HeaderField[], version: string): string | undefined {
@@ -163,5 +170,6 @@ function contentLength(values: readonly string[]): number {
 /** Case-insensitive lookup of the first value of a header. */
 export function headerValue(headers: readonly HeaderField[], name: string): string | undefined {
   const lower = name.toLowerCase();
-  return headers.find(([key]) => key.toLowerCase() === lower)?.[1];
+  for (const [key, value] of headers) if (named(key, lower)) return value;
+  return undefined;
 }

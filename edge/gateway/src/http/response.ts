@@ -14,9 +14,10 @@ const HOP_BY_HOP = new Set([
   "upgrade",
 ]);
 
-/** Drops hop-by-hop fields, including any the Connection header names. */
+/** Drops hop-by-hop fields, including any the Connection header names, and the `drop` fields. */
 export function endToEnd(
   headers: ReadonlyArray<readonly [string, string]>,
+  drop?: ReadonlySet<string>,
 ): Array<[string, string]> {
   let named: Set<string> | undefined;
   for (const [name, value] of headers) {
@@ -27,24 +28,56 @@ export function endToEnd(
   const kept: Array<[string, string]> = [];
   for (const [name, value] of headers) {
     const lower = name.toLowerCase();
-    if (!HOP_BY_HOP.has(lower) && !named?.has(lower)) kept.push([name, value]);
+    if (!HOP_BY_HOP.has(lower) && !named?.has(lower) && !drop?.has(lower)) kept.push([name, value]);
   }
   return kept;
 }
 
-/** Flattens undici's response header object into name/value pairs. */
-export function headerPairs(
+const SPLITS_LINE = /[\r\n]/;
+
+/** What a relayed response head says about the body that follows it. */
+export type RelayedHead = { text: string; hasLength: boolean };
+
+/**
+ * Serialises the end-to-end fields of an upstream response straight from undici's header
+ * object, in one pass and without intermediate arrays: hop-by-hop fields, any field the
+ * Connection header names and the `drop` fields (lower-case) are left out, as is any value
+ * that would split the response. Returns the head without its blank line, so the caller can
+ * append its own fields, and whether a Content-Length was kept.
+ */
+export function relayedHead(
+  status: number,
   headers: Record<string, string | string[] | undefined>,
-): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    for (const one of Array.isArray(value) ? value : [value]) pairs.push([name, one]);
+  drop: (lowerName: string) => boolean,
+): RelayedHead {
+  const connection = headers.connection;
+  const named = connection === undefined ? undefined : connectionTokens(connection);
+  let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Status"}\r\n`;
+  let hasLength = false;
+  for (const name in headers) {
+    const value = headers[name];
+    const lower = name.toLowerCase();
+    if (value === undefined || HOP_BY_HOP.has(lower) || named?.has(lower) || drop(lower)) continue;
+    if (SPLITS_LINE.test(name)) continue;
+    const before = text.length;
+    if (typeof value === "string") text += fieldLine(name, value);
+    else for (const one of value) text += fieldLine(name, one);
+    if (lower === "content-length" && text.length > before) hasLength = true;
   }
-  return pairs;
+  return { text, hasLength };
 }
 
-const SPLITS_LINE = /[\r\n]/;
+function fieldLine(name: string, value: string): string {
+  return SPLITS_LINE.test(value) ? "" : `${name}: ${value}\r\n`;
+}
+
+function connectionTokens(value: string | string[]): Set<string> {
+  const named = new Set<string>();
+  for (const line of typeof value === "string" ? [value] : value) {
+    for (const token of line.split(",")) named.add(token.trim().toLowerCase());
+  }
+  return named;
+}
 
 /** Serialises a response head; header values are checked so nothing can split the response. */
 export function responseHead(

@@ -9,7 +9,7 @@ import type { Decision } from "../engine/policy.ts";
 import { buildEvent, gatewayFinding } from "../events/build.ts";
 import { type BodyFraming, headerValue, type RequestHead } from "../http/head.ts";
 import type { SocketReader } from "../http/reader.ts";
-import { endToEnd, headerPairs, responseHead, sendError, writeAll } from "../http/response.ts";
+import { endToEnd, relayedHead, sendError, writeAll } from "../http/response.ts";
 import { inspectBefore, type ResponseFilter, responseFilter } from "./inspection.ts";
 
 /** Where an allowed request goes upstream. */
@@ -211,7 +211,10 @@ async function forward(
   if (expect === "100-continue" && head.framing.kind !== "none") {
     await writeAll(stream, "HTTP/1.1 100 Continue\r\n\r\n");
   }
-  const body = await collectBody(session.reader, head.framing, ctx.limits.maxBufferedBody);
+  const body =
+    head.framing.kind === "none"
+      ? NO_BODY
+      : await collectBody(session.reader, head.framing, ctx.limits.maxBufferedBody);
   // GAP(inspect-streamed-body): a body above maxBufferedBody is inspected by its head only;
   // feeding it through a request-side createBodyScanner as it streams would remove this.
   const bytes = body.kind === "buffer" ? body.bytes : new Uint8Array(0);
@@ -226,12 +229,10 @@ async function forward(
       "an inspection profile blocked the request",
       requestId,
     );
-    emit({ findings: inspected.findings, status: 403 });
+    emit({ findings: [...inspected.findings], status: 403 });
     return false;
   }
-  const kept = endToEnd(head.headers).filter(
-    ([name]) => !REFRAMED_REQUEST_FIELDS.has(name.toLowerCase()),
-  );
+  const kept = endToEnd(head.headers, REFRAMED_REQUEST_FIELDS);
   const headers = route.rewriteHeaders ? route.rewriteHeaders(kept) : kept;
   headers.push(["x-request-id", requestId]);
   const client = (route.pool ?? ctx.upstream).clientFor({
@@ -254,7 +255,7 @@ async function forward(
       {
         method: head.method,
         path: prepared?.path ?? route.path,
-        headers: (prepared?.headers ?? headers).flat(),
+        headers: flatten(prepared?.headers ?? headers),
         body: prepared ? prepared.body && Readable.from(prepared.body) : plain,
       },
       requestId,
@@ -284,6 +285,8 @@ function iterableBody(body: CollectedBody): AsyncIterable<Uint8Array> | null {
     yield bytes;
   })();
 }
+
+const NO_BODY: CollectedBody = { kind: "none", size: 0 };
 
 type CollectedBody =
   | { kind: "none"; size: 0 }
@@ -411,17 +414,14 @@ function relayUpstream(
         upstream = controller;
         status = statusCode;
         // With a response filter the body may be redacted, so its length is not known in advance.
-        const pairs = endToEnd(headerPairs(headers)).filter(([name]) => {
-          const lower = name.toLowerCase();
-          return lower !== "x-request-id" && !(filter && lower === "content-length");
-        });
-        const length = pairs.find(([name]) => name.toLowerCase() === "content-length");
+        const relayed = relayedHead(statusCode, headers, filter ? notRelayedFiltered : notRelayed);
         bodyless = head.method === "HEAD" || NO_BODY_STATUS.has(statusCode) || statusCode < 200;
-        chunked = !bodyless && length === undefined;
-        if (chunked) pairs.push(["transfer-encoding", "chunked"]);
-        pairs.push(["x-request-id", requestId]);
-        if (!keepAlive(head)) pairs.push(["connection", "close"]);
-        pending = responseHead(statusCode, pairs);
+        chunked = !bodyless && !relayed.hasLength;
+        let text = relayed.text;
+        if (chunked) text += "transfer-encoding: chunked\r\n";
+        text += `x-request-id: ${requestId}\r\n`;
+        if (!keepAlive(head)) text += "connection: close\r\n";
+        pending = Buffer.from(`${text}\r\n`, "latin1");
       },
       onResponseData(controller, chunk) {
         if (settled) return;
@@ -446,6 +446,23 @@ function relayUpstream(
       finish(new UpstreamUnavailable("the request could not be dispatched", { cause: error }));
     }
   });
+}
+
+// The gateway sets its own request id on the way back; with a response filter it re-frames too.
+const notRelayed = (lower: string) => lower === "x-request-id";
+const notRelayedFiltered = (lower: string) =>
+  lower === "x-request-id" || lower === "content-length";
+
+/** Name/value pairs as the flat list undici takes, without the intermediate arrays of flat(). */
+function flatten(pairs: ReadonlyArray<readonly [string, string]>): string[] {
+  const flat = new Array<string>(pairs.length * 2);
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i];
+    if (!pair) continue;
+    flat[2 * i] = pair[0];
+    flat[2 * i + 1] = pair[1];
+  }
+  return flat;
 }
 
 function frameChunk(chunk: Uint8Array): Buffer {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type net from "node:net";
 import type { Duplex } from "node:stream";
 import type { GatewayContext } from "../context.ts";
+import { LastDecision } from "../engine/policy.ts";
 import { buildEvent, gatewayFinding } from "../events/build.ts";
 import { FramingError } from "../http/errors.ts";
 import { headerValue, type RequestHead } from "../http/head.ts";
@@ -55,8 +56,9 @@ async function serveClient(
     await handleConnect(ctx, socket, reader, head, src);
     return;
   }
+  const memo: AbsoluteMemo = { last: new LastDecision(), target: "", hostHeader: undefined };
   await serveHttp(
-    { ctx, stream: socket, reader, src, route: (next) => routeAbsolute(ctx, src, next) },
+    { ctx, stream: socket, reader, src, route: (next) => routeAbsolute(ctx, src, next, memo) },
     head,
   );
 }
@@ -88,8 +90,65 @@ export function refuseFraming(
   );
 }
 
+/** Where an absolute-form target leads, once parsed. */
+type AbsoluteTarget = { host: string; port: number; pathname: string; path: string };
+
+/**
+ * What one connection remembers between its requests: the last target as parsed (a client on
+ * a kept-alive connection mostly repeats it, and parsing a URL is not free) and the last
+ * decision (see LastDecision).
+ */
+type AbsoluteMemo = {
+  last: LastDecision;
+  target: string;
+  hostHeader: string | undefined;
+  parsed?: AbsoluteTarget | Routed;
+};
+
 /** Decides an absolute-form request (`GET http://host/path`); only plain http is relayed. */
-function routeAbsolute(ctx: GatewayContext, src: Source, head: RequestHead): Routed {
+function routeAbsolute(
+  ctx: GatewayContext,
+  src: Source,
+  head: RequestHead,
+  memo: AbsoluteMemo,
+): Routed {
+  if (!memo.parsed || memo.target !== head.target || memo.hostHeader !== head.host) {
+    memo.parsed = parseAbsolute(head);
+    memo.target = head.target;
+    memo.hostHeader = head.host;
+  }
+  const target = memo.parsed;
+  if ("kind" in target) return target;
+
+  const { host, port } = target;
+  const dst = { host, port };
+  const policy = ctx.policy.current;
+  let decision = memo.last.lookup(policy, head.target, head.method);
+  if (!decision) {
+    decision = policy.decide({
+      srcIp: src.ip,
+      dstHost: host,
+      dstPort: port,
+      path: target.pathname,
+      method: head.method,
+    });
+    memo.last.remember(policy, head.target, head.method, decision);
+  }
+  if (decision.action === "deny" && !decision.monitor) {
+    return {
+      kind: "refuse",
+      status: 403,
+      code: "denied",
+      message: "policy denies this request",
+      decision,
+      dst,
+    };
+  }
+  return { kind: "forward", host, port, tls: false, path: target.path, decision, dst };
+}
+
+/** Reads an absolute-form target and checks it against the Host header. */
+function parseAbsolute(head: RequestHead): AbsoluteTarget | Routed {
   const refuse = (status: number, code: string, message: string) => refusal(status, code, message);
   if (!head.target.startsWith("http://")) {
     return refuse(400, "request-target", "a proxy request needs an absolute http:// target");
@@ -105,35 +164,11 @@ function routeAbsolute(ctx: GatewayContext, src: Source, head: RequestHead): Rou
   if (head.host !== undefined && !sameAuthority(head.host, url)) {
     return refuse(400, "host-mismatch", "Host header differs from the request target");
   }
-
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  const port = url.port === "" ? 80 : Number(url.port);
-  const dst = { host, port };
-  const decision = ctx.policy.current.decide({
-    srcIp: src.ip,
-    dstHost: host,
-    dstPort: port,
-    path: url.pathname,
-    method: head.method,
-  });
-  if (decision.action === "deny" && !decision.monitor) {
-    return {
-      kind: "refuse",
-      status: 403,
-      code: "denied",
-      message: "policy denies this request",
-      decision,
-      dst,
-    };
-  }
   return {
-    kind: "forward",
-    host,
-    port,
-    tls: false,
+    host: url.hostname.replace(/^\[|\]$/g, ""),
+    port: url.port === "" ? 80 : Number(url.port),
+    pathname: url.pathname,
     path: `${url.pathname}${url.search}`,
-    decision,
-    dst,
   };
 }
 

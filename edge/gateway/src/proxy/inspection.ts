@@ -13,9 +13,16 @@ import type { RequestHead } from "../http/head.ts";
 /** The outcome of inspecting one request before it goes upstream. */
 export type RequestVerdict = {
   compiled: CompiledProfiles | undefined;
-  findings: Detection[];
+  findings: readonly Detection[];
   block: boolean;
 };
+
+// Shared by every request without profiles; nothing writes to a verdict after it is returned.
+const NOT_INSPECTED: RequestVerdict = Object.freeze({
+  compiled: undefined,
+  findings: Object.freeze([]),
+  block: false,
+});
 
 /**
  * Runs inspection profiles (a proxy-mode rule's, or a reverse-proxy route's) on a request. A
@@ -29,7 +36,7 @@ export function inspectBefore(
   body: Uint8Array,
   sourceIp: string,
 ): RequestVerdict {
-  if (profileIds.length === 0) return { compiled: undefined, findings: [], block: false };
+  if (profileIds.length === 0) return NOT_INSPECTED;
   let compiled: CompiledProfiles | undefined;
   try {
     compiled = policy.profiles?.for(profileIds);

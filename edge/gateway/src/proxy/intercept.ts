@@ -1,4 +1,4 @@
-import type { Flow } from "../engine/policy.ts";
+import { type Decision, LastDecision } from "../engine/policy.ts";
 import { gatewayFinding } from "../events/build.ts";
 import type { RequestHead } from "../http/head.ts";
 import { SocketReader } from "../http/reader.ts";
@@ -28,17 +28,41 @@ export async function intercept(request: TunnelRequest, hello: ClientHelloInfo):
   const secureContext = await ctx.minter.contextFor(sni);
   const clientSide = terminateTls(socket, reader, secureContext);
   const tlsReader = new SocketReader(clientSide);
+  const last = new LastDecision();
   try {
     await serveHttp({
       ctx,
       stream: clientSide,
       reader: tlsReader,
       src: request.src,
-      route: (head) => routeIntercepted(request, sni, head),
+      route: (head) => routeIntercepted(request, sni, head, last),
     });
   } catch {
     clientSide.destroy();
   }
+}
+
+/** Decides one request; source, SNI and port are the connection's, so only the target varies. */
+function decideRequest(
+  request: TunnelRequest,
+  sni: string,
+  head: RequestHead,
+  last: LastDecision,
+): Decision {
+  const policy = request.ctx.policy.current;
+  const known = last.lookup(policy, head.target, head.method);
+  if (known) return known;
+  const query = head.target.indexOf("?");
+  const decision = policy.decide({
+    srcIp: request.src.ip,
+    dstHost: sni,
+    dstPort: request.port,
+    sni,
+    path: query === -1 ? head.target : head.target.slice(0, query),
+    method: head.method,
+  });
+  last.remember(policy, head.target, head.method, decision);
+  return decision;
 }
 
 /** The Host header's name, lower-cased, without port, brackets or trailing dot. */
@@ -50,7 +74,12 @@ export function hostWithoutPort(host: string | undefined): string | undefined {
 }
 
 /** Decides one decrypted request; a Host that differs from the SNI is domain fronting. */
-function routeIntercepted(request: TunnelRequest, sni: string, head: RequestHead): Routed {
+function routeIntercepted(
+  request: TunnelRequest,
+  sni: string,
+  head: RequestHead,
+  last: LastDecision,
+): Routed {
   const dst = { host: sni, port: request.port, sni };
   if (!head.target.startsWith("/")) {
     return {
@@ -74,15 +103,7 @@ function routeIntercepted(request: TunnelRequest, sni: string, head: RequestHead
       finding,
     };
   }
-  const flow: Flow = {
-    srcIp: request.src.ip,
-    dstHost: sni,
-    dstPort: request.port,
-    sni,
-    path: head.target.split("?")[0],
-    method: head.method,
-  };
-  const decision = request.ctx.policy.current.decide(flow);
+  const decision = decideRequest(request, sni, head, last);
   if (decision.action === "deny" && !decision.monitor) {
     return {
       kind: "refuse",
