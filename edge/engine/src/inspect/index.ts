@@ -35,4 +35,4 @@ export type {
 } from "./types.ts";
 export { LiteralGate } from "./waf/gate.ts";
 export { type Paranoia, WAF_RULES, type WafRule } from "./waf/index.ts";
-export { requiredLiterals } from "./waf/literals.ts";
+export { gateOf, type RuleGate, requiredLiterals } from "./waf/literals.ts";

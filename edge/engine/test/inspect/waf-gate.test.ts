@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LiteralGate, requiredLiterals, WAF_RULES } from "../../src/inspect/index.ts";
+import { gateOf, LiteralGate, requiredLiterals, WAF_RULES } from "../../src/inspect/index.ts";
 import { WORD_START } from "../../src/inspect/waf/literals.ts";
 
 /*
@@ -73,6 +73,25 @@ describe("required literals of a pattern", () => {
     const gated = triggered.filter((r) => r.trigger && requiredLiterals(r.trigger));
     expect(triggered.length).toBeGreaterThan(20);
     expect(gated.length / triggered.length).toBeGreaterThan(0.8);
+  });
+});
+
+describe("the gate of a trigger", () => {
+  it("runs branches anchored at the start as a regex and needs literals of the others", () => {
+    const gate = gateOf(/[;|]|^\s*(?:cmd|ls)\b|^if/i);
+    expect(gate?.literals).toEqual([";", "|"]);
+    expect(gate?.head?.test("  CMD /c")).toBe(true);
+    expect(gate?.head?.test("if x")).toBe(true);
+    expect(gate?.head?.test("say cmd")).toBe(false);
+  });
+
+  it("keeps `^` inside a group and a multiline pattern in the literal analysis", () => {
+    expect(gateOf(/(?:^|;)\s*cmd/i)).toEqual({ literals: ["cmd"] });
+    expect(gateOf(/^cmd|;/m)).toEqual({ literals: [";", "cmd"] });
+  });
+
+  it("has no gate when an unanchored branch needs no literal", () => {
+    expect(gateOf(/^cmd|\w+/)).toBeUndefined();
   });
 });
 

@@ -5,7 +5,7 @@ import { LiteralGate } from "./gate.ts";
 import { genericRules } from "./generic.ts";
 import { javaRules } from "./java.ts";
 import { lfiRules } from "./lfi.ts";
-import { requiredLiterals } from "./literals.ts";
+import { gateOf } from "./literals.ts";
 import { phpRules } from "./php.ts";
 import { protocolChecks, protocolRules } from "./protocol.ts";
 import { rceRules } from "./rce.ts";
@@ -75,6 +75,8 @@ interface ActiveRule {
   /** The rule's slot in the plan's gate; its literals decide whether the rule runs at all. */
   slot: number;
   gated: boolean;
+  /** The trigger's branches anchored at the value's start, which also let the rule run. */
+  head: RegExp | undefined;
 }
 
 /** The active rules of one settings object, grouped by the field kind they read. */
@@ -98,20 +100,21 @@ function planFor(settings: WafSettings): RulePlan {
     (r) => r.paranoia <= settings.paranoia && !settings.disabledRules.has(r.id),
   );
   const byKind = new Map<FieldKind, ActiveRule[]>();
-  const literals = active.map((r) => (r.trigger ? requiredLiterals(r.trigger) : undefined));
+  const gates = active.map((r) => (r.trigger ? gateOf(r.trigger) : undefined));
   for (const [slot, rule] of active.entries()) {
     const keys = rule.transforms.map((_, n) => rule.transforms.slice(0, n + 1).join(","));
-    const gated = literals[slot] !== undefined;
+    const gate = gates[slot];
     for (const kind of new Set(rule.kinds)) {
       const list = byKind.get(kind) ?? [];
-      list.push({ rule, keys, slot, gated });
+      list.push({ rule, keys, slot, gated: gate !== undefined, head: gate?.head });
       byKind.set(kind, list);
     }
   }
   const checks = protocolChecks.filter(
     (c) => c.paranoia <= settings.paranoia && !settings.disabledRules.has(c.id),
   );
-  plan = { byKind, checks, gate: new LiteralGate(literals), slots: active.length };
+  const gate = new LiteralGate(gates.map((g) => g?.literals));
+  plan = { byKind, checks, gate, slots: active.length };
   plans.set(settings, plan);
   return plan;
 }
@@ -143,6 +146,15 @@ function gateHits(plan: RulePlan, value: string, scanned: [string, Uint8Array][]
   return hits;
 }
 
+function passes(
+  plan: RulePlan,
+  active: ActiveRule,
+  value: string,
+  scanned: [string, Uint8Array][],
+): boolean {
+  return gateHits(plan, value, scanned)[active.slot] === 1 || active.head?.test(value) === true;
+}
+
 function runFieldRules(model: RequestModel, plan: RulePlan, action: DetectionAction): Detection[] {
   const found: Detection[] = [];
   for (const field of model.fields) {
@@ -154,7 +166,7 @@ function runFieldRules(model: RequestModel, plan: RulePlan, action: DetectionAct
     for (const active of rules) {
       const { rule } = active;
       const value = transformed(field, active, cache);
-      if (active.gated && gateHits(plan, value, scanned)[active.slot] === 0) continue;
+      if (active.gated && !passes(plan, active, value, scanned)) continue;
       const evidence = rule.match(value, field, model);
       if (evidence === undefined) continue;
       found.push({

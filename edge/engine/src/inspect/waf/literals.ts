@@ -304,3 +304,51 @@ export function requiredLiterals(pattern: RegExp): string[] | undefined {
     return undefined;
   }
 }
+
+/** What the WAF checks before it runs a rule: literals anywhere, or a match at the start. */
+export interface RuleGate {
+  literals: string[];
+  /** The pattern's branches anchored at the start, run as they are (they read only a prefix). */
+  head?: RegExp;
+}
+
+/** Splits a pattern's source at its top-level `|`, outside groups, classes and escapes. */
+function topBranches(source: string): string[] {
+  const branches: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    if (char === "\\") i++;
+    else if (inClass) inClass = char !== "]";
+    else if (char === "[") inClass = true;
+    else if (char === "(") depth++;
+    else if (char === ")") depth--;
+    else if (char === "|" && depth === 0) {
+      branches.push(source.slice(start, i));
+      start = i + 1;
+    }
+  }
+  branches.push(source.slice(start));
+  return branches;
+}
+
+/**
+ * The gate of a rule's trigger: the literals of its unanchored branches, plus its branches
+ * anchored at the start of the value as one regex, which costs a look at the value's head
+ * instead of a scan. Undefined when some unanchored branch has no required literals.
+ */
+export function gateOf(pattern: RegExp): RuleGate | undefined {
+  const branches = topBranches(pattern.source);
+  // Each anchored branch is cut out and run on its own, which only keeps its meaning when no
+  // back reference counts groups across branches and `^` means the start of the value.
+  const anchored = (b: string) => b.startsWith("^") && !pattern.flags.includes("m");
+  const heads = /\\[1-9]|\\k</.test(pattern.source) ? [] : branches.filter(anchored);
+  const rest = branches.filter((b) => !heads.includes(b));
+  const flags = pattern.flags.replace(/[gy]/g, "");
+  const literals = rest.length === 0 ? [] : requiredLiterals(new RegExp(rest.join("|"), flags));
+  if (literals === undefined) return undefined;
+  if (heads.length === 0) return { literals };
+  return { literals, head: new RegExp(`^(?:${heads.join("|")})`, flags) };
+}

@@ -243,6 +243,7 @@ export const protocolRules: WafRule[] = [
     // its query), so there only IIS's %u form is an evasion; every rule still reads the value.
     match: (value, _field, model) =>
       firstMatch(jsonRequest(model) ? /%u[0-9a-f]{4}/i : /\\u[0-9a-f]{4}|%u[0-9a-f]{4}/i, value),
+    trigger: /\\u|%u/i,
   },
   patternRule(
     {

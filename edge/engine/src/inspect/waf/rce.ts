@@ -230,6 +230,7 @@ export const rceRules: WafRule[] = [
     // An argument named "cmd" or "find" is a form field; a name only runs with arguments in it.
     match: (value, field) =>
       field.kind === "argName" && !/[\s;|&%]/.test(value) ? undefined : windowsCommand(value),
+    trigger: WINDOWS_TRIGGER,
   },
   patternRule(
     {

@@ -27,6 +27,9 @@ const TRUTHY_CONDITION = [
 ].join("|");
 const ENDLESS_LOOP = new RegExp(String.raw`\bwhile\(+(?:${TRUTHY_CONDITION})\)+`, "i");
 
+/** What endlessLoop reads: a `(` or a \u escape, or a value that is base64 as a whole. */
+const ENDLESS_LOOP_TRIGGER = /\(|\\u|^\s*[\w+/=-]{8,}\s*$/i;
+
 /** Finds an endless loop in the value, or in its base64 decoding when it is base64. */
 function endlessLoop(value: string): string | undefined {
   // A loop needs its `(`, written or as a \u escape; squeezing cannot produce one.
@@ -80,6 +83,7 @@ export const scriptRules: WafRule[] = [
     kinds: ARGS_HEADERS.filter((k) => k !== "header"),
     transforms: ["removeNulls"],
     match: endlessLoop,
+    trigger: ENDLESS_LOOP_TRIGGER,
   },
   {
     id: "xss-dom-script",
@@ -90,5 +94,6 @@ export const scriptRules: WafRule[] = [
     kinds: ARGS,
     transforms: ["removeNulls", "htmlEntityDecode"],
     match: domScript,
+    trigger: DOM_SCRIPT_TRIGGER,
   },
 ];

@@ -401,6 +401,9 @@ const SQL_DIALECT =
 const NOSQL_OPERATOR =
   /(?:^|[[{"'\s])\$(?:ne|eq|gt|gte|lt|lte|in|nin|not|nor|or|and|where|regex|exists|elemmatch|text|expr|type|size|all|mod|jsonschema|function|accumulator|lookup|search)\b/i;
 
+/** What findSqlDialect needs: the parenthesis of a call, or either pattern of its own. */
+const DIALECT_TRIGGER = new RegExp(`\\(|${SQL_DIALECT.source}|${NOSQL_OPERATOR.source}`, "i");
+
 /** Database-specific SQL: function calls, casts, DDL and stored procedures, NoSQL operators. */
 function findSqlDialect(value: string): string | undefined {
   return sqlFunctionCall(value) ?? SQL_DIALECT.exec(value)?.[0] ?? NOSQL_OPERATOR.exec(value)?.[0];
@@ -416,6 +419,7 @@ export const sqliRules: WafRule[] = [
     kinds: ARGS_HEADERS.filter((k) => k !== "header"),
     transforms: ["removeNulls", "htmlEntityDecode"],
     match: (value) => findSqlDialect(value),
+    trigger: DIALECT_TRIGGER,
   },
   {
     id: "sqli-structure",

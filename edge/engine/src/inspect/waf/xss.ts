@@ -16,12 +16,18 @@ const JS_SINKS =
  */
 const WEB_LINK = /^<\s*a\s+href\s*=\s*(?:\\?x22|["'])?https?:\/\/[^\s"'<>]*["']?\s*$/i;
 
+/** Every alternative of findMarkupXss needs one of these; removing tabs and escapes adds none. */
+const MARKUP_TRIGGER = /[<:=(]/;
+
+/** DOM sinks written around comments and brackets need one of these, which squeezing keeps. */
+const OBFUSCATED_SINK_TRIGGER = /[.[`{=]/;
+
 /**
  * Finds markup that would run script: a dangerous tag, an event handler attribute, a script
  * URL scheme, or script-running CSS. Each alone is a hit, because none occurs in plain prose.
  */
 function findMarkupXss(value: string): string | undefined {
-  if (!/[<:=(]/.test(value)) return undefined;
+  if (!MARKUP_TRIGGER.test(value)) return undefined;
   const tag = firstMatch(TAG, value);
   if (
     tag &&
@@ -60,6 +66,7 @@ export const xssRules: WafRule[] = [
     kinds: ARGS_HEADERS.filter((k) => k !== "header"),
     transforms: ["removeNulls", "htmlEntityDecode", "nfkc"],
     match: (value) => findMarkupXss(value.replace(/[\t\n\r]/g, "").replace(/\\(?=[a-z])/gi, "")),
+    trigger: MARKUP_TRIGGER,
   },
   {
     id: "xss-markup-headers",
@@ -70,6 +77,7 @@ export const xssRules: WafRule[] = [
     kinds: ["header", "path"],
     transforms: ["removeNulls", "htmlEntityDecode"],
     match: (value, field) => (field.name === "accept" ? undefined : findMarkupXss(value)),
+    trigger: MARKUP_TRIGGER,
   },
   patternRule(
     {
@@ -91,9 +99,9 @@ export const xssRules: WafRule[] = [
     description: "DOM sinks hidden by comments, brackets and template-literal calls",
     kinds: ARGS_HEADERS.filter((k) => k !== "header"),
     transforms: ["removeNulls", "htmlEntityDecode"],
+    trigger: OBFUSCATED_SINK_TRIGGER,
     match: (value) => {
-      // Each alternative below needs one of these characters, which squeezing leaves in place.
-      if (!/[.[`{=]/.test(value)) return undefined;
+      if (!OBFUSCATED_SINK_TRIGGER.test(value)) return undefined;
       const squeezed = value.replace(/\/\*.*?\*\//g, "").replace(/\s+/g, "");
       return firstMatch(
         /\(?document\)?(?:\.|\[["'`])(?:cookie|domain|write|location)|\[\]\.\w+\.(?:call|apply|bind)`|\b(?:alert|prompt|confirm|eval)`|\$\{(?:alert|prompt|confirm|eval)\}|\bwindow\[["'`]|\blocation(?:\.href)?=["'`]?javascript/i,
