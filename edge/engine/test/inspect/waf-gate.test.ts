@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { gateOf, LiteralGate, requiredLiterals, WAF_RULES } from "../../src/inspect/index.ts";
-import { WORD_START } from "../../src/inspect/waf/literals.ts";
+import { WORD_END, WORD_START } from "../../src/inspect/waf/literals.ts";
 
 /*
  * The WAF skips a rule on a value that holds none of the literals its trigger requires. That is
@@ -11,10 +11,11 @@ describe("required literals of a pattern", () => {
   it.each([
     [/abc/, ["abc"]],
     [/abc|de/, ["abc", "de"]],
-    [/\bjava\s*\.\s*lang/i, [`${WORD_START}java`]],
-    [/\b\.x\b/, [".x"]],
+    [/\bjava\s*\.\s*lang/i, [`${WORD_START}java${WORD_END}`, `${WORD_START}java.`, ".lang"]],
+    [/\bload\s+data\b/i, [`${WORD_START}load${WORD_END}`]],
+    [/\b\.x\b/, [`.x${WORD_END}`]],
     [/\bfor|format/, [`${WORD_START}for`, "format"]],
-    [/(?:^|[;|])\s*cat\b/i, ["cat"]],
+    [/(?:^|[;|])\s*cat\b/i, [`cat${WORD_END}`]],
     [/\x41B/, ["ab"]],
     [/<\?(?:php)?/i, ["<?"]],
     [/a[bc]d/, ["abd", "acd"]],
@@ -137,6 +138,19 @@ describe("the literal gate", () => {
     expect(hits("x=FOR")).toEqual([1, 1]);
     expect(hits("_for")).toEqual([0, 1]);
     expect(hits("\u00e9for")).toEqual([1, 1]);
+  });
+
+  it("counts a word-end literal only where no word char follows it", () => {
+    const words = new LiteralGate([[`${WORD_START}load${WORD_END}`], [`load${WORD_END}`]]);
+    const hits = (text: string) => {
+      const found = new Uint8Array(2);
+      words.scan(text, found);
+      return [...found];
+    };
+    expect(hits("loading dock")).toEqual([0, 0]);
+    expect(hits("LOAD data")).toEqual([1, 1]);
+    expect(hits("reload")).toEqual([0, 1]);
+    expect(hits("upload_x")).toEqual([0, 0]);
   });
 
   it("refuses literals it could never find", () => {

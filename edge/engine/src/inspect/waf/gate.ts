@@ -4,7 +4,7 @@
  * whose literals occur in the value is skipped, so a long value of prose costs one scan instead
  * of one scan per rule.
  */
-import { WORD_START } from "./literals.ts";
+import { WORD_END, WORD_START } from "./literals.ts";
 
 function isWordChar(code: number): boolean {
   return (
@@ -18,8 +18,8 @@ function isWordChar(code: number): boolean {
 export class LiteralGate {
   private readonly table: Int32Array;
   /**
-   * Per state, pairs of (rule, length): the rules whose literal ends here, with the literal's
-   * length when it must start a word and 0 when it counts anywhere.
+   * Per state, triples of (rule, start, end): the rules whose literal ends here; `start` is the
+   * literal's length when it must start a word (0 otherwise), `end` 1 when it must end one.
    */
   private readonly outputs: (number[] | undefined)[];
   /** 1 for states with outputs: a byte test keeps the hot loop off the outputs array. */
@@ -39,8 +39,9 @@ export class LiteralGate {
         if (!/^[\0-@[-\x7f]+$/.test(marked)) {
           throw new Error(`gate literal not lowercase ASCII: ${marked}`);
         }
-        const wordStart = marked.startsWith(WORD_START) && marked.length > 1;
-        const literal = wordStart ? marked.slice(1) : marked;
+        const wordStart = marked.length > 1 && marked.startsWith(WORD_START);
+        const wordEnd = marked.length > 1 && marked.endsWith(WORD_END);
+        const literal = marked.slice(wordStart ? 1 : 0, wordEnd ? -1 : undefined);
         let state = 0;
         for (let i = 0; i < literal.length; i++) {
           const code = literal.charCodeAt(i);
@@ -53,7 +54,7 @@ export class LiteralGate {
           }
           state = next;
         }
-        own[state]?.push(rule, wordStart ? literal.length : 0);
+        own[state]?.push(rule, wordStart ? literal.length : 0, wordEnd ? 1 : 0);
       }
     }
     this.gated = literals.filter((l) => l !== undefined).length;
@@ -112,12 +113,14 @@ export class LiteralGate {
       state = table[(state << 7) | code] ?? 0;
       if (final[state] === 0) continue;
       const out = outputs[state] ?? [];
-      for (let n = 0; n < out.length; n += 2) {
+      for (let n = 0; n < out.length; n += 3) {
         const rule = out[n] ?? 0;
         const length = out[n + 1] ?? 0;
         if (hits[rule] === 1) continue;
-        // A literal after `\b` counts only where no word char precedes it.
+        // A literal after `\b` counts only where no word char precedes it; before, where none
+        // follows it.
         if (length > 0 && i >= length && isWordChar(text.charCodeAt(i - length))) continue;
+        if (out[n + 2] === 1 && i + 1 < text.length && isWordChar(text.charCodeAt(i + 1))) continue;
         hits[rule] = 1;
         remaining--;
       }

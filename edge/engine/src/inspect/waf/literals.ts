@@ -26,18 +26,40 @@ const EMPTY: Info = { exact: new Set([""]), any: undefined };
 const BOUNDARY = "\x01";
 const BOUNDARY_INFO: Info = { exact: new Set([BOUNDARY]), any: undefined };
 
-/** Leads a literal that only counts where no ASCII word char precedes it (a `\b` before it). */
+/**
+ * One or more chars that are not word chars (`\s+`, `\W`): text a literal cannot continue
+ * through, so a literal is cut there and its word char at the cut must start or end a word.
+ */
+const NON_WORD = "\x02";
+const NON_WORD_INFO: Info = { exact: new Set([NON_WORD]), any: undefined };
+
+/**
+ * Around a literal: first, it only counts where no ASCII word char precedes it (a `\b`
+ * before it); last, where none follows it.
+ */
 export const WORD_START = "\x01";
+export const WORD_END = "\x01";
 
 function fromExact(exact: Set<string>): Info {
-  const empty = [...exact].some((s) => s.replaceAll(BOUNDARY, "") === "");
+  const empty = [...exact].some((s) => finish(s) === "");
   return { exact, any: empty ? undefined : exact };
 }
 
-/** A literal as the gate reads it: a boundary kept only where it starts a word. */
+/**
+ * A literal as the gate reads it: the longest piece between non-word runs, with a word start
+ * or end kept where a boundary or a non-word run meets a word char; "" when nothing is left.
+ */
 function finish(literal: string): string {
-  const inner = literal.replaceAll(BOUNDARY, "");
-  return literal.startsWith(BOUNDARY) && /^[a-z0-9_]/.test(inner) ? WORD_START + inner : inner;
+  const pieces = literal.split(NON_WORD);
+  let best = "";
+  for (const [n, piece] of pieces.entries()) {
+    const inner = piece.replaceAll(BOUNDARY, "");
+    if (inner.length <= best.replaceAll(BOUNDARY, "").length) continue;
+    const start = (n > 0 || piece.startsWith(BOUNDARY)) && /^[a-z0-9_]/.test(inner);
+    const end = (n < pieces.length - 1 || piece.endsWith(BOUNDARY)) && /[a-z0-9_]$/.test(inner);
+    best = `${start ? WORD_START : ""}${inner}${end ? WORD_END : ""}`;
+  }
+  return best;
 }
 
 /** The shortest literal decides how rare a set is; among equals the smaller set wins. */
@@ -145,6 +167,10 @@ class Reader {
     const symbol = quantifier[0][0];
     const min = symbol === "{" ? Number(quantifier[1]) : symbol === "+" ? 1 : 0;
     const max = symbol === "{" ? (quantifier[2] ? Number(quantifier[3] || Infinity) : min) : symbol;
+    // Any number of non-word chars reads like one run of them, or like none.
+    if (atom.exact?.size === 1 && atom.exact.has(NON_WORD)) {
+      return min === 0 ? { exact: new Set([NON_WORD, ""]), any: undefined } : atom;
+    }
     if (min === 0 && max === "?" && atom.exact)
       return settle({ exact: new Set([...atom.exact, ""]), any: undefined });
     if (min === 0) return UNKNOWN;
@@ -184,6 +210,7 @@ class Reader {
     if (simple !== undefined) return fromExact(new Set([simple]));
     const coded = this.codedChar(char);
     if (coded !== undefined) return coded === "" ? UNKNOWN : fromExact(new Set([coded]));
+    if (char === "s" || char === "W") return NON_WORD_INFO;
     if (/[dDwWsSpPk0-9cu]/.test(char)) {
       this.skipEscapeTail(char);
       return UNKNOWN;
@@ -279,10 +306,19 @@ class Reader {
   }
 }
 
-/** Whether finding `b` is implied by finding `a`: `a` holds `b`, word start included. */
+function parts(literal: string) {
+  const start = literal.length > 1 && literal.startsWith(WORD_START);
+  const end = literal.length > 1 && literal.endsWith(WORD_END);
+  return { start, end, inner: literal.slice(start ? 1 : 0, end ? -1 : undefined) };
+}
+
+/** Whether finding `a` implies finding `b`: `a` holds `b`, word start and end included. */
 function covers(a: string, b: string): boolean {
-  if (!b.startsWith(WORD_START)) return a.replace(WORD_START, "").includes(b);
-  return a.startsWith(b);
+  const [x, y] = [parts(a), parts(b)];
+  if (y.start && y.end) return x.start && x.end && x.inner === y.inner;
+  if (y.start) return x.start && x.inner.startsWith(y.inner);
+  if (y.end) return x.end && x.inner.endsWith(y.inner);
+  return x.inner.includes(y.inner);
 }
 
 /**
@@ -297,6 +333,7 @@ export function requiredLiterals(pattern: RegExp): string[] | undefined {
     const info = reader.alternation();
     const found = info.any ?? (info.exact ? fromExact(info.exact).any : undefined);
     const any = found && [...new Set([...found].map(finish))];
+    if (any?.includes("")) return undefined;
     // A literal that holds another one adds nothing: finding the shorter one already counts.
     const kept = any?.filter((a) => !any.some((b) => b !== a && covers(a, b)));
     return kept?.sort();
