@@ -47,6 +47,17 @@ const SERIALIZED_MAGIC = String.fromCharCode(0xac, 0xed, 0x00, 0x05);
 const SERIALIZED = /\brO0AB|\baced0005|\bH4sIAAAAAAAA|\b(?:KztAAU|Cs7QAF)/;
 const JAVA_UPLOAD = /\.\s*(?:jsp|jspx|jspf|jsw|jsv|jhtml|jws|war)(?:\s*[\0.\s]*)?$/i;
 
+/**
+ * What javaSerialized reads: the magic (whose last two bytes are ASCII), a pattern of its own,
+ * or a value that base64Decode accepts, which is base64 as a whole once trimmed.
+ */
+const SERIALIZED_TRIGGER = new RegExp(
+  `\\x00\\x05|${SERIALIZED.source}|^\\s*[A-Za-z0-9+/_-]+={0,2}\\s*$`,
+);
+
+/** A lookup needs `${`, written or behind the URL, JavaScript and HTML escapes peeled first. */
+const LOOKUP_TRIGGER = /\$\{|[%\\&]/;
+
 function javaSerialized(value: string): string | undefined {
   if (value.includes(SERIALIZED_MAGIC)) return "serialized Java object magic";
   const direct = SERIALIZED.exec(value);
@@ -69,6 +80,7 @@ export const javaRules: WafRule[] = [
       const decoded = unwrapLookup(value);
       return decoded.includes("${") ? JNDI.exec(collapseLog4jLookups(decoded))?.[0] : undefined;
     },
+    trigger: LOOKUP_TRIGGER,
   },
   patternRule(
     {
@@ -104,6 +116,7 @@ export const javaRules: WafRule[] = [
     kinds: [...ARGS_HEADERS],
     transforms: [],
     match: (value) => javaSerialized(value),
+    trigger: SERIALIZED_TRIGGER,
   },
   {
     id: "java-script-upload",

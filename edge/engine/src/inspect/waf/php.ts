@@ -5,9 +5,11 @@ const PHP_FAMILIES =
   /(?:posix_\w+|pcntl_\w+|proc_\w+|stream_\w+|ftp_\w+|curl_\w+|mysqli?_\w+|pg_\w+|gz(?:inflate|uncompress|decode|open|file)|bz(?:open|decompress)|ini_\w+|ob_\w+|array_\w+|str_\w+|preg_\w+|mb_\w+|fsockopen|pfsockopen|unpack|intval|get_\w+|func_\w+|call_user_\w+|create_function|base64_\w+|phpinfo|apache_\w+|shell_exec|escapeshell\w+)\s*\(/i;
 
 /** Finds a dangerous PHP function call; common English words need code-like arguments. */
+/** A call needs a `(`, in the value or spelled as a hex escape that compacting decodes. */
+const CALL_TRIGGER = new RegExp(`\\(|${HEX_ESCAPE.source}`, "i");
+
 function phpCall(raw: string): string | undefined {
-  // A call needs a `(`, in the value or spelled as a hex escape that compacting decodes.
-  if (!raw.includes("(") && !HEX_ESCAPE.test(raw)) return undefined;
+  if (!CALL_TRIGGER.test(raw)) return undefined;
   const compact = compactPhp(raw);
   return PHP_FAMILIES.exec(compact)?.[0] ?? namedCall(compact);
 }
@@ -56,6 +58,7 @@ export const phpRules: WafRule[] = [
     kinds: [...ARGS_HEADERS.filter((k) => k !== "header"), "path"],
     transforms: ["removeNulls"],
     match: (value) => phpCall(value),
+    trigger: CALL_TRIGGER,
   },
   patternRule(
     {

@@ -71,6 +71,11 @@ const WINDOWS_AFTER_SEPARATOR = new RegExp(
   `(?:[;|&\\n\\r]|&&|\\|\\||^(?=[a-z]:\\\\|cmd|powershell|pwsh|certutil|bitsadmin|mshta|rundll32|regsvr32|wmic))\\s*(?:[a-z]:\\\\[^\\s]*\\\\)?(?:${WINDOWS_COMMANDS})(?:\\.exe|\\.com)?(?=[\\s/<>|;&,]|$)`,
   "i",
 );
+/**
+ * What rce-shell-substitution reads: a substitution, or a backtick span. Cutting inline code
+ * out leaves a space, so it never joins two chars into one of these.
+ */
+const SUBSTITUTION_TRIGGER = /\$\(|\$\{|`|[<>]\(|\$\[/;
 const SHELL_SUBSTITUTION = /\$\(\s*[^)\s]|\$\{\s*[a-z_]|[<>]\(\s*\w|\$\(\(|\$\[/i;
 const BACKTICK_SPAN = /`([^`]+)`/g;
 const POWERSHELL =
@@ -253,6 +258,7 @@ export const rceRules: WafRule[] = [
       "shell command or process substitution: dollar-paren, backticks, process and brace expansion",
     kinds: ARGS_HEADERS.filter((k) => k !== "header"),
     transforms: ["removeNulls"],
+    trigger: SUBSTITUTION_TRIGGER,
     match: (value) => {
       const text = withoutInlineCode(value);
       return SHELL_SUBSTITUTION.exec(text)?.[0] ?? backtickCommand(text);
