@@ -38,6 +38,10 @@ const ruleOrder = () =>
     .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-rule")));
 /** Polls for what the page shows after a refetch, which a loaded machine may take a while for. */
 const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
+const setOrder = () =>
+  page
+    .locator("[data-rule-set]")
+    .evaluateAll((sets) => sets.map((set) => set.getAttribute("data-rule-set")));
 const ruleRow = (id: string) => page.locator(`tr[data-rule="${id}"]`);
 const published = () => page.getByRole("region", { name: "Published versions" });
 
@@ -237,10 +241,46 @@ describe("policy authoring in the console, as a security engineer", () => {
     ).toEqual({ hits: 5, first: "2026-01-01", last: "2026-01-03" });
   });
 
-  it("shows an empty rule set's state after its last rule is deleted", async () => {
-    await page.getByRole("button", { name: "Delete no-metadata" }).click();
-    await page.getByText("No rules: the default action decides.").waitFor();
+  it("refuses a last rule set that falls through, then adds it first, empty", async () => {
+    const form = page.getByRole("form", { name: "Add a rule set" });
+    await form.getByLabel("Rule set id").fill("quarantine");
+    await form.getByLabel("Rule set name").fill("Quarantined hosts");
+    await form.getByLabel("Default action").selectOption("next");
+    watched.expectFailure("/rule-sets", 400);
+    await form.getByRole("button", { name: "Add rule set" }).click();
+    const alert = form.getByRole("alert");
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/ruleSets\[2\]\.defaultAction.*cannot default/);
+    expect(await form.getByTestId("request-id").textContent()).toMatch(/\S{8,}/);
+    await watched.shot("policy-rule-set-refused");
+    expect(await setOrder()).toEqual(["guard", "workloads"]);
+
+    await form.getByLabel("Place").selectOption("first");
+    await form.getByRole("button", { name: "Add rule set" }).click();
+    const added = page.locator('[data-rule-set="quarantine"]');
+    await added.getByText("No rules: the default action decides.").waitFor();
+    expect(await setOrder()).toEqual(["quarantine", "guard", "workloads"]);
     await watched.shot("policy-empty-rule-set");
+  });
+
+  it("reorders rule sets, and a first set's default action decides the draft", async () => {
+    await page.getByRole("button", { name: "Move rule set quarantine down" }).click();
+    await eventually(setOrder).toEqual(["guard", "quarantine", "workloads"]);
+    await page.getByRole("button", { name: "Move rule set quarantine up" }).click();
+    await eventually(setOrder).toEqual(["quarantine", "guard", "workloads"]);
+    await page.getByLabel("Default action of quarantine").selectOption("deny");
+    await page.getByRole("heading", { name: "Quarantined hosts · default deny" }).waitFor();
+
+    const { draft, live } = await simulate(TOOLS_HOST, PATCHES);
+    await eventually(() => draft.textContent()).toContain(
+      "no rule matched; the default of quarantine decided",
+    );
+    expect(await live.textContent()).toContain("Published (v4): allow");
+    await watched.shot("policy-rule-set-first");
+
+    await page.getByRole("button", { name: "Delete rule set quarantine" }).click();
+    await page.getByText("The draft equals the published policy.").waitFor();
+    expect(await setOrder()).toEqual(["guard", "workloads"]);
   });
 
   it("shows a loading state while the API answers, and fits a phone", async () => {
@@ -262,6 +302,9 @@ describe("policy authoring in the console, as a security engineer", () => {
     await page.unroute("**/api/v1/orgs/*/rule-sets");
 
     await page.setViewportSize({ width: 390, height: 844 });
+    // Wide tables scroll inside their cards; the page itself never scrolls sideways.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(overflow).toBeLessThanOrEqual(390);
     await watched.shot("policy-phone");
     await page.setViewportSize({ width: 1280, height: 860 });
   });

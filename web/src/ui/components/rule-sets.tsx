@@ -9,6 +9,9 @@ import { Button } from "./controls.tsx";
 import { Empty, ErrorBox, Loading } from "./feedback.tsx";
 import { Badge, Card, Table, Td, when } from "./layout.tsx";
 import { RuleEditor } from "./rule-editor.tsx";
+import { moved, NewRuleSet, RuleSetSettings } from "./rule-set-controls.tsx";
+
+export { moved };
 
 /** One rule's decisions of one action, as `/policy/hits` counts them. */
 interface HitRow {
@@ -43,18 +46,6 @@ export function hitsByRule(rows: readonly HitRow[]): Map<string, Hits> {
   return byRule;
 }
 
-/** Moves the item at `from` one step up (-1) or down (+1), returning the new id order. */
-export function moved(ids: readonly string[], from: number, step: -1 | 1): string[] {
-  const next = [...ids];
-  const to = from + step;
-  const a = next[from];
-  const b = next[to];
-  if (a === undefined || b === undefined) return next;
-  next[from] = b;
-  next[to] = a;
-  return next;
-}
-
 function RuleRow({
   set,
   rule,
@@ -79,6 +70,8 @@ function RuleRow({
   });
   const remove = useMutation({ mutationFn: () => api(at, { method: "DELETE" }) });
   const error = reorder.error ?? toggle.error ?? remove.error;
+  // The visible word leads the accessible name, which adds the rule it acts on.
+  const verb = rule.monitor ? "Enforce" : "Monitor";
   return (
     <>
       <tr data-rule={rule.id}>
@@ -103,9 +96,13 @@ function RuleRow({
             <Badge tone={rule.monitor ? "warn" : "good"}>
               {rule.monitor ? "monitor only" : "enforced"}
             </Badge>
-            <Button tone="secondary" disabled={toggle.isPending} onClick={() => toggle.mutate()}>
-              {rule.monitor ? "Enforce" : "Monitor"}
-              <span className="sr-only"> {rule.id}</span>
+            <Button
+              tone="secondary"
+              aria-label={`${verb} ${rule.id}`}
+              disabled={toggle.isPending}
+              onClick={() => toggle.mutate()}
+            >
+              {verb}
             </Button>
           </div>
         </Td>
@@ -170,11 +167,20 @@ function RuleRow({
 
 const HEAD = ["#", "Rule", "Action", "Sources → destinations", "Mode", "Enforcement", "Hits", ""];
 
-function RuleSetCard({ set, hits }: { set: RuleSet; hits: Map<string, Hits> }) {
+function RuleSetCard({
+  set,
+  order,
+  hits,
+}: {
+  set: RuleSet;
+  order: readonly string[];
+  hits: Map<string, Hits>;
+}) {
   const [adding, setAdding] = useState(false);
   return (
     <Card title={`${set.name ?? set.id} · default ${set.defaultAction}`}>
       <div className="flex flex-col gap-3" data-rule-set={set.id}>
+        <RuleSetSettings set={set} order={order} />
         {set.rules.length === 0 ? (
           <Empty title="No rules: the default action decides." />
         ) : (
@@ -214,14 +220,18 @@ export function RuleSets() {
   });
   if (sets.isPending) return <Loading what="rule sets" />;
   if (sets.error) return <ErrorBox error={sets.error} />;
-  if (sets.data.items.length === 0) return <Empty title="The draft has no rule sets yet." />;
   const counts = hitsByRule(hits.data?.items ?? []);
+  const order = sets.data.items.map((set) => set.id);
   return (
     <>
       <ErrorBox error={hits.error} />
+      {order.length === 0 ? <Empty title="The draft has no rule sets yet." /> : null}
       {sets.data.items.map((set) => (
-        <RuleSetCard key={set.id} set={set} hits={counts} />
+        <RuleSetCard key={set.id} set={set} order={order} hits={counts} />
       ))}
+      <Card title="New rule set">
+        <NewRuleSet />
+      </Card>
     </>
   );
 }
