@@ -1,7 +1,10 @@
 import {
   applyTransforms,
   buildRequestModel,
+  compileProfiles,
+  defaultProfiles,
   gateOf,
+  inspectRequest,
   LiteralGate,
   parseRawRequest,
   WAF_RULES,
@@ -46,5 +49,38 @@ describe("the literal gate on real attacks", () => {
     }
     expect(skipped).toEqual([]);
     expect(matches).toBeGreaterThan(500);
+  });
+
+  it("finds with the gated pipeline exactly what every rule finds on every field", () => {
+    // The reference runs each rule's full transform chain and match on each field it reads;
+    // the pipeline gates, defers transforms and shares work, and must lose nothing by it.
+    const compiled = compileProfiles(defaultProfiles({ paranoia: 4, mode: "monitor" }));
+    const ruleIds = new Set(WAF_RULES.map((r) => r.id));
+    const differences: string[] = [];
+    let expectedTotal = 0;
+    for (const bytes of requests) {
+      const { request } = parseRawRequest(bytes);
+      const model = buildRequestModel(request);
+      const expected = new Set<string>();
+      for (const rule of WAF_RULES) {
+        for (const field of model.fields) {
+          if (field.value === "" || !rule.kinds.includes(field.kind)) continue;
+          const value = applyTransforms(field.value, rule.transforms);
+          if (rule.match(value, field, model) !== undefined) {
+            expected.add(`${rule.id}@${field.location}`);
+          }
+        }
+      }
+      const actual = new Set(
+        inspectRequest(compiled, request)
+          .detections.filter((d) => ruleIds.has(d.id))
+          .map((d) => `${d.id}@${d.location}`),
+      );
+      expectedTotal += expected.size;
+      const missing = [...expected].filter((k) => !actual.has(k));
+      if (missing.length > 0) differences.push(`${request.target}: ${missing.join(", ")}`);
+    }
+    expect(differences).toEqual([]);
+    expect(expectedTotal).toBeGreaterThan(1000);
   });
 });

@@ -49,6 +49,15 @@ function eicar(compiled: CompiledProfiles, head: () => string): Detection[] {
 }
 
 /**
+ * The body parser's text when it is also the Latin-1 reading of the bytes: one char per byte
+ * means every byte was ASCII (UTF-8 spends two or more bytes on anything else, and drops a
+ * BOM), or the parser itself read Latin-1. Saves decoding a large body a second time.
+ */
+function latin1View(text: string, bytes: Uint8Array): string | undefined {
+  return text.length === bytes.length ? text : undefined;
+}
+
+/**
  * Inspects one request synchronously with the compiled profiles: WAF anomaly scoring, IPS
  * signatures, request-direction DLP and the EICAR check. Hashes and archives need the
  * asynchronous {@link createBodyScanner}. Framing problems block regardless of the score.
@@ -66,12 +75,15 @@ export function inspectRequest(
   // DLP (the whole body), the IPS and the EICAR check (its first MiB) read the same Latin-1
   // view of the body: decode it once, and only as far as some reader needs.
   const hasBody = request.body.length > 0;
-  const body = hasBody && compiled.dlp.request.length > 0 ? latin1(request.body) : undefined;
+  const whole = latin1View(model.body.text, request.body);
+  const body =
+    hasBody && compiled.dlp.request.length > 0 ? (whole ?? latin1(request.body)) : undefined;
   let headText: string | undefined;
   const head = () => {
+    const known = body ?? whole;
     headText ??=
-      body !== undefined
-        ? body.slice(0, IPS_BODY_REACH)
+      known !== undefined
+        ? known.slice(0, IPS_BODY_REACH)
         : latin1(request.body.subarray(0, IPS_BODY_REACH));
     return headText;
   };

@@ -78,12 +78,11 @@ describe("required literals of a pattern", () => {
 });
 
 describe("the gate of a trigger", () => {
-  it("runs branches anchored at the start as a regex and needs literals of the others", () => {
-    const gate = gateOf(/[;|]|^\s*(?:cmd|ls)\b|^if/i);
-    expect(gate?.literals).toEqual([";", "|"]);
-    expect(gate?.head?.test("  CMD /c")).toBe(true);
-    expect(gate?.head?.test("if x")).toBe(true);
-    expect(gate?.head?.test("say cmd")).toBe(false);
+  it("runs anchored branches without literals as a regex and gates the others", () => {
+    const gate = gateOf(/[;|]|^\s*\w{8,}\s*$|^if/i);
+    expect(gate?.literals).toEqual([";", "if", "|"]);
+    expect(gate?.head?.test("  BASE64xyz ")).toBe(true);
+    expect(gate?.head?.test("say something else")).toBe(false);
   });
 
   it("keeps `^` inside a group and a multiline pattern in the literal analysis", () => {

@@ -5,7 +5,7 @@ import { LiteralGate } from "./gate.ts";
 import { genericRules } from "./generic.ts";
 import { javaRules } from "./java.ts";
 import { lfiRules } from "./lfi.ts";
-import { gateOf } from "./literals.ts";
+import { gateOf, type RuleGate } from "./literals.ts";
 import { phpRules } from "./php.ts";
 import { protocolChecks, protocolRules } from "./protocol.ts";
 import { rceRules } from "./rce.ts";
@@ -77,6 +77,8 @@ interface ActiveRule {
   gated: boolean;
   /** The trigger's branches anchored at the value's start, which also let the rule run. */
   head: RegExp | undefined;
+  /** How many of the rule's transforms the gate needs; the rest wait until the rule runs. */
+  gateDepth: number;
 }
 
 /** The active rules of one settings object, grouped by the field kind they read. */
@@ -88,6 +90,18 @@ interface RulePlan {
 }
 
 const plans = new WeakMap<WafSettings, RulePlan>();
+
+/**
+ * Collapsing whitespace keeps every literal without whitespace and the word edges around it
+ * (a collapsed run is still whitespace), so the gate can read the value before that step and
+ * the step runs only for rules the gate lets through. Anchored branches read the exact value.
+ */
+function gateDepth(rule: WafRule, gate: RuleGate | undefined): number {
+  let depth = rule.transforms.length;
+  if (!gate || gate.head || gate.literals.some((l) => /\s/.test(l))) return depth;
+  while (depth > 0 && rule.transforms[depth - 1] === "compressWhitespace") depth--;
+  return depth;
+}
 
 /**
  * Filters and groups the rules once per compiled profile instead of once per request. Compiled
@@ -106,7 +120,8 @@ function planFor(settings: WafSettings): RulePlan {
     const gate = gates[slot];
     for (const kind of new Set(rule.kinds)) {
       const list = byKind.get(kind) ?? [];
-      list.push({ rule, keys, slot, gated: gate !== undefined, head: gate?.head });
+      const gated = gate !== undefined;
+      list.push({ rule, keys, slot, gated, head: gate?.head, gateDepth: gateDepth(rule, gate) });
       byKind.set(kind, list);
     }
   }
@@ -119,15 +134,23 @@ function planFor(settings: WafSettings): RulePlan {
   return plan;
 }
 
-/** The field's value after the rule's transforms, each prefix of the chain computed once. */
-function transformed(field: Field, active: ActiveRule, cache: Map<string, string>): string {
+/**
+ * The field's value after the rule's first `upTo` transforms (all by default), each prefix of
+ * the chain computed once.
+ */
+function transformed(
+  field: Field,
+  active: ActiveRule,
+  cache: Map<string, string>,
+  upTo = active.keys.length,
+): string {
   const { keys, rule } = active;
-  let done = keys.length;
+  let done = upTo;
   let value: string | undefined;
   while (done > 0 && value === undefined) value = cache.get(keys[--done] as string);
   if (value === undefined) value = field.value;
   else done++;
-  for (; done < keys.length; done++) {
+  for (; done < upTo; done++) {
     value = applyTransform(value, rule.transforms[done] as Transform);
     cache.set(keys[done] as string, value);
   }
@@ -165,8 +188,9 @@ function runFieldRules(model: RequestModel, plan: RulePlan, action: DetectionAct
     const scanned: [string, Uint8Array][] = [];
     for (const active of rules) {
       const { rule } = active;
+      const gateValue = transformed(field, active, cache, active.gateDepth);
+      if (active.gated && !passes(plan, active, gateValue, scanned)) continue;
       const value = transformed(field, active, cache);
-      if (active.gated && !passes(plan, active, value, scanned)) continue;
       const evidence = rule.match(value, field, model);
       if (evidence === undefined) continue;
       found.push({

@@ -380,10 +380,12 @@ export function gateOf(pattern: RegExp): RuleGate | undefined {
   const branches = topBranches(pattern.source);
   // Each anchored branch is cut out and run on its own, which only keeps its meaning when no
   // back reference counts groups across branches and `^` means the start of the value.
-  const anchored = (b: string) => b.startsWith("^") && !pattern.flags.includes("m");
+  const flags = pattern.flags.replace(/[gy]/g, "");
+  // An anchored branch with literals of its own is cheaper to gate than to run.
+  const anchored = (b: string) =>
+    b.startsWith("^") && !pattern.flags.includes("m") && !requiredLiterals(new RegExp(b, flags));
   const heads = /\\[1-9]|\\k</.test(pattern.source) ? [] : branches.filter(anchored);
   const rest = branches.filter((b) => !heads.includes(b));
-  const flags = pattern.flags.replace(/[gy]/g, "");
   const literals = rest.length === 0 ? [] : requiredLiterals(new RegExp(rest.join("|"), flags));
   if (literals === undefined) return undefined;
   if (heads.length === 0) return { literals };
