@@ -128,7 +128,7 @@ async function main(): Promise<void> {
 
   const dlp = dlpThroughput();
   console.log(
-    `dlp built-ins ${dlp.builtinMBps.toFixed(1)} MB/s vs combined RegExp ${dlp.regexpMBps.toFixed(1)} MB/s: ${dlp.ratio.toFixed(1)}x median of interleaved rounds, ${dlp.bestRatio.toFixed(1)}x best vs best`,
+    `dlp built-ins ${dlp.builtinMBps.toFixed(1)} MB/s vs combined RegExp ${dlp.regexpMBps.toFixed(1)} MB/s (${dlp.clock}, ${dlp.builtinHits} and ${dlp.regexpHits} matches): ${dlp.ratio.toFixed(1)}x median of interleaved rounds (rounds ${dlp.ratioRange.map((r) => r.toFixed(1)).join("–")}x), ${dlp.bestRatio.toFixed(1)}x best vs best`,
   );
   const linear = customPatternLinearity();
   for (const l of linear)

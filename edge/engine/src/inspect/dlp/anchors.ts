@@ -38,10 +38,22 @@ function inRun(s: string, i: number): boolean {
   return (c === 32 || c === 45) && word(s.charCodeAt(i - 1)) && word(s.charCodeAt(i + 1));
 }
 
-/** A few reads that drop the samples landing in prose, short numbers and capitalised words. */
-function mayBeLongRun(s: string, p: number): boolean {
-  if (!inRun(s, p)) return false;
-  return (inRun(s, p + REACH) && inRun(s, p + 2)) || (inRun(s, p - REACH) && inRun(s, p - 2));
+/** Whether a table class is a run character, and not a second separator in a row. */
+function extends_(s: string, i: number): boolean {
+  const k = RUN_CLASS[s.charCodeAt(i) & 255];
+  return k === 1 || (k === 2 && RUN_CLASS[s.charCodeAt(i - 1) & 255] === 1);
+}
+
+/**
+ * Whether the sample at `p` lies in a stretch of RUN_STRIDE characters that could be a run:
+ * table reads only, stopping as soon as the stretch is long enough or both ends are found.
+ * It lets through anything `inRun` would (and a little more); `judgeAround` is exact.
+ */
+function longRunAt(s: string, p: number): boolean {
+  let length = 1;
+  for (let i = p + 1; length < RUN_STRIDE && extends_(s, i); i++) length++;
+  for (let i = p - 1; length < RUN_STRIDE && i >= 0 && extends_(s, i); i--) length++;
+  return length >= RUN_STRIDE;
 }
 
 /** True for 0-9; out-of-range reads give NaN, which is no digit. */
@@ -55,7 +67,8 @@ function digit(s: string, i: number): boolean {
  * letter or digit, so only the run's start and the characters after its separators are tried.
  */
 function judgeRun(s: string, a: number, b: number, on: Detectors, out: DlpHit[]): void {
-  let j = a;
+  let j = on.iban ? ibanBefore(s, a, on, out) : a;
+  if (on.pem && s.charCodeAt(a - 1) === 45) privateKeyAt(s, a - 5, out);
   while (j < b) {
     if (is(ALNUM, s.charCodeAt(j - 1))) {
       j++;
@@ -68,35 +81,91 @@ function judgeRun(s: string, a: number, b: number, on: Detectors, out: DlpHit[])
       const before = out.length;
       const end = cardAt(s, j, out);
       if (out.length > before) next = end;
-    } else if (on.iban && c >= 65 && c <= 90 && digit(s, j + 2) && digit(s, j + 3))
+    } else if (on.iban && c >= 65 && c <= 90 && digit(s, j + 2) && digit(s, j + 3)) {
       next = ibanAt(s, j, out);
-    else if (on.keyIds && c === 65 && AWS_PREFIXES.has(s.slice(j, j + 4)))
+      if (next > j + 1) on.ibanEnd = next;
+    } else if (on.keyIds && c === 65 && AWS_PREFIXES.has(s.slice(j, j + 4)))
       next = awsKeyAt(s, j, on.keyIds);
     j = Math.max(next, j + 1);
   }
 }
 
+function letter(s: string, i: number): boolean {
+  const c = s.charCodeAt(i) | 32;
+  return c >= 97 && c <= 122;
+}
+
+/*
+ * An IBAN written in lower case ("de89 3704 …", "gb82west1234…") starts before the run of
+ * digits and capitals that the sampling found: its country code, and the letters of a bank
+ * code, are not part of a run. So the IBAN_LOOKBACK characters before a run are searched for
+ * an IBAN start (two letters, two digits, no letter or digit before), past any IBAN already
+ * found. Returns where judging the run should continue: after the IBAN when one covers it.
+ */
+const IBAN_LOOKBACK = 20;
+
+function ibanBefore(s: string, a: number, on: Detectors, out: DlpHit[]): number {
+  if (on.ibanEnd > a) return on.ibanEnd;
+  for (let i = Math.max(0, a - IBAN_LOOKBACK, on.ibanEnd); i < a; i++) {
+    // The check digits first: most characters before a run are letters.
+    if (!digit(s, i + 3) || !digit(s, i + 2) || !letter(s, i + 1) || !letter(s, i)) continue;
+    if (is(ALNUM, s.charCodeAt(i - 1))) continue;
+    const before = out.length;
+    const end = ibanAt(s, i, out);
+    if (out.length > before) {
+      on.ibanEnd = end;
+      return Math.max(a, end);
+    }
+  }
+  return a;
+}
+
 interface Detectors {
   cards: boolean;
   iban: boolean;
+  /** Private-key headers: "BEGIN … PRIVATE KEY" is itself a run of capitals. */
+  pem: boolean;
+  /** Where the last IBAN found ends, so a later run inside it does not report it again. */
+  ibanEnd: number;
   /** Where AWS key ids go when they are looked for (kept apart: they also qualify secrets). */
   keyIds: DlpHit[] | undefined;
 }
 
+/** 1 for a digit or capital, 2 for a space or dash, 0 otherwise; indexed by latin1 code. */
+const RUN_CLASS = new Uint8Array(256);
+for (let c = 0; c < 256; c++) RUN_CLASS[c] = word(c) ? 1 : c === 32 || c === 45 ? 2 : 0;
+
 function numberRuns(s: string, on: Detectors, out: DlpHit[]): void {
-  const length = s.length;
+  const last = s.length - REACH;
   let covered = 0;
-  for (let p = 0; p < length; p += RUN_STRIDE) {
+  for (let p = REACH; p < last; p += RUN_STRIDE) {
+    // A sample whose character, or both characters REACH away, cannot be in a run is dropped
+    // before any other work; most samples are lower-case letters, which one comparison drops.
     const c = s.charCodeAt(p);
-    if (!word(c) && c !== 32 && c !== 45) continue;
-    if (p < covered || !mayBeLongRun(s, p)) continue;
-    let a = p;
-    let b = p + 1;
-    while (a > 0 && inRun(s, a - 1)) a--;
-    while (b < length && inRun(s, b)) b++;
-    covered = b;
-    if (b - a >= RUN_STRIDE) judgeRun(s, a, b, on, out);
+    if (c > 90 || (c < 48 && c !== 32 && c !== 45) || (c > 57 && c < 65)) continue;
+    // A run of RUN_STRIDE through `p` holds p..p+REACH or p-REACH..p: test two of each.
+    const right =
+      RUN_CLASS[s.charCodeAt(p + REACH) & 255] !== 0 && RUN_CLASS[s.charCodeAt(p + 2) & 255] !== 0;
+    if (
+      !right &&
+      (RUN_CLASS[s.charCodeAt(p - REACH) & 255] === 0 || RUN_CLASS[s.charCodeAt(p - 2) & 255] === 0)
+    )
+      continue;
+    if (p < covered || !longRunAt(s, p) || !inRun(s, p)) continue;
+    covered = judgeAround(s, p, on, out);
   }
+  // A run at the end holds the last REACH characters' first one, which the loop does not reach.
+  if (last >= 0 && last >= covered && inRun(s, last)) judgeAround(s, last, on, out);
+}
+
+/** Grows the run around `p`, judges it when it is long enough, and returns where it ends. */
+function judgeAround(s: string, p: number, on: Detectors, out: DlpHit[]): number {
+  let a = p;
+  let b = p + 1;
+  while (a > 0 && inRun(s, a - 1)) a--;
+  while (b < s.length && inRun(s, b)) b++;
+  if (b - a >= RUN_STRIDE) judgeRun(s, a, b, on, out);
+  return b;
 }
 
 /** Calls `visit` at every index of `needle`, found by the engine's native string search. */
@@ -121,20 +190,19 @@ function awsSecrets(s: string, keyIdSeen: boolean, out: DlpHit[]): void {
   each(s, "CRET", labelled);
 }
 
-function privateKeys(s: string, out: DlpHit[]): void {
-  each(s, "-----", (i) => {
-    if (!s.startsWith("-----BEGIN ", i)) return;
-    const m = PEM.exec(s.slice(i, i + 64));
-    if (m) out.push({ detector: "private-key", start: i, end: i + m[0].length, evidence: m[0] });
-  });
+function privateKeyAt(s: string, i: number, out: DlpHit[]): void {
+  if (!s.startsWith("-----BEGIN ", i)) return;
+  const m = PEM.exec(s.slice(i, i + 64));
+  if (m) out.push({ detector: "private-key", start: i, end: i + m[0].length, evidence: m[0] });
 }
 
 /**
  * Runs every built-in detector over `s` (bytes as latin1 characters). Rather than visiting
- * each position, it jumps between anchors found by the engine's native string search (`@`, the
- * `yJ` of a JWT header, `-----`, secret labels) and samples one character in eleven for runs
- * of digits and capitals (cards, SSNs, IBANs, key ids); only there do the validators (Luhn, mod 97, the SSA's
- * rules) run. That is what makes it many times faster than one combined regular expression.
+ * each position, it samples one character in eleven for runs of digits and capitals (cards,
+ * SSNs, IBANs, key ids, private-key headers) and jumps between anchors found by the engine's
+ * native string search (`@`, the `yJ` of a JWT header, secret labels); only there do the
+ * validators (Luhn, mod 97, the SSA's rules) run. That is what makes it many times faster than
+ * one combined regular expression.
  */
 export function scanBuiltins(s: string, enabled: ReadonlySet<string>): DlpHit[] {
   const out: DlpHit[] = [];
@@ -143,9 +211,11 @@ export function scanBuiltins(s: string, enabled: ReadonlySet<string>): DlpHit[] 
   const on = {
     cards: enabled.has("credit-card") || enabled.has("us-ssn"),
     iban: enabled.has("iban"),
+    pem: enabled.has("private-key"),
+    ibanEnd: 0,
     keyIds,
   };
-  if (on.cards || on.iban || keyIds) numberRuns(s, on, out);
+  if (on.cards || on.iban || on.pem || keyIds) numberRuns(s, on, out);
   if (keyIds && enabled.has("aws-access-key-id")) out.push(...keyIds);
   if (secrets) awsSecrets(s, (keyIds?.length ?? 0) > 0, out);
   if (enabled.has("email")) each(s, "@", (at) => emailAt(s, at, out));
@@ -153,6 +223,5 @@ export function scanBuiltins(s: string, enabled: ReadonlySet<string>): DlpHit[] 
     each(s, "yJ", (y) => {
       if (s.charCodeAt(y - 1) === 101 && !is(ALNUM, s.charCodeAt(y - 2))) jwtAt(s, y - 1, out);
     });
-  if (enabled.has("private-key")) privateKeys(s, out);
   return out.sort((x, y) => x.start - y.start);
 }

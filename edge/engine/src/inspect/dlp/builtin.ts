@@ -1,4 +1,4 @@
-import { cardIssuer, ibanValid, jwtHeaderValid, luhnValid, ssnValid } from "./validators.ts";
+import { cardIssuer, ibanValid, jwtHeaderValid } from "./validators.ts";
 
 /** One validated finding in a scanned window, with byte offsets into that window. */
 export interface DlpHit {
@@ -42,59 +42,115 @@ export function is(table: Uint8Array, code: number): boolean {
   return code < 128 && table[code] === 1;
 }
 
-/**
- * Reads a run of digits with single space or dash separators, as card numbers are written.
- * `cuts` holds, for each separator, the run's end and digit count just before it, so a card
- * followed by another number ("4111 1111 1111 1111 42") can still be read on its own.
+/*
+ * The digits of the run being read and, per separator, the kind (space or dash) and how many
+ * digits came before it. Module buffers rather than strings and arrays: a body holds many runs
+ * and most are not cards, so reading one allocates nothing until a checksum passes.
  */
-function readDigitRun(s: string, start: number): { end: number; digits: string; cuts: number[][] } {
-  let i = start;
-  let digits = "";
-  const cuts: number[][] = [];
-  while (i < s.length && digits.length <= 19) {
-    const c = s.charCodeAt(i);
-    if (is(DIGIT, c)) {
-      digits += s[i];
-      i++;
-    } else if ((c === 32 || c === 45) && is(DIGIT, s.charCodeAt(i + 1))) {
-      cuts.push([i, digits.length]);
-      i++;
-    } else break;
+const RUN_DIGITS = new Uint8Array(24);
+const CUT_END = new Int32Array(24);
+const CUT_COUNT = new Uint8Array(24);
+const CUT_KIND = new Uint8Array(24);
+
+/** A US SSN (ddd-dd-dddd) at `i`; a number may follow it after a space ("123-45-6789 42"). */
+function ssnAt(s: string, i: number, out: DlpHit[]): boolean {
+  if (s.charCodeAt(i + 3) !== 45 || s.charCodeAt(i + 6) !== 45) return false;
+  let area = 0;
+  let group = 0;
+  let serial = 0;
+  for (let k = 0; k < 11; k++) {
+    if (k === 3 || k === 6) continue;
+    const d = s.charCodeAt(i + k) - 48;
+    if (!(d >= 0 && d <= 9)) return false;
+    if (k < 3) area = area * 10 + d;
+    else if (k < 6) group = group * 10 + d;
+    else serial = serial * 10 + d;
   }
-  return { end: i, digits, cuts };
+  const next = s.charCodeAt(i + 11);
+  if (is(ALNUM, next) || (next === 45 && is(DIGIT, s.charCodeAt(i + 12)))) return false;
+  if (area === 0 || area === 666 || area >= 900 || group === 0 || serial === 0) return false;
+  out.push({
+    detector: "us-ssn",
+    start: i,
+    end: i + 11,
+    evidence: `***-**-${s.slice(i + 7, i + 11)}`,
+  });
+  return true;
 }
 
 /** Printed cards group digits with one kind of separator, in groups of four or more but the last. */
-const CARD_GROUPING = /^\d+$|^(?:\d{4,} )+\d+$|^(?:\d{4,}-)+\d+$/;
+function grouped(cuts: number): boolean {
+  let before = 0;
+  for (let g = 0; g < cuts; g++) {
+    if (CUT_KIND[g] !== CUT_KIND[0] || (CUT_COUNT[g] ?? 0) - before < 4) return false;
+    before = CUT_COUNT[g] ?? 0;
+  }
+  return true;
+}
 
-function cardHit(s: string, start: number, end: number, d: string, out: DlpHit[]): boolean {
-  if (d.length < 12 || d.length > 19 || is(ALNUM, s.charCodeAt(end)) || !luhnValid(d)) return false;
-  if (!CARD_GROUPING.test(s.slice(start, end))) return false;
-  const issuer = cardIssuer(d);
-  if (issuer)
-    out.push({ detector: "credit-card", start, end, evidence: `${issuer} ****${d.slice(-4)}` });
+function luhn(n: number): boolean {
+  let sum = 0;
+  for (let k = 0; k < n; k++) {
+    let d = RUN_DIGITS[n - 1 - k] ?? 0;
+    if (k % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** Judges the first `n` digits of the run, which ends at `end` after `cuts` separators. */
+function cardHit(s: string, start: number, end: number, n: number, cuts: number, out: DlpHit[]) {
+  if (n < 12 || n > 19 || is(ALNUM, s.charCodeAt(end)) || !grouped(cuts) || !luhn(n)) return false;
+  const d = RUN_DIGITS;
+  const issuer = cardIssuer(
+    (d[0] ?? 0) * 1000 + (d[1] ?? 0) * 100 + (d[2] ?? 0) * 10 + (d[3] ?? 0),
+    n,
+  );
+  if (issuer) {
+    const last4 = `${d[n - 4]}${d[n - 3]}${d[n - 2]}${d[n - 1]}`;
+    out.push({ detector: "credit-card", start, end, evidence: `${issuer} ****${last4}` });
+  }
   return issuer !== undefined;
 }
 
+/**
+ * Reads a run of up to 20 digits with single space or dash separators, as card numbers are
+ * written, and judges it as an SSN or a card. A card followed by another number ("4111 1111
+ * 1111 1111 42") is still read on its own, by trying the run up to each separator.
+ */
 export function cardAt(s: string, i: number, out: DlpHit[]): number {
-  const run = readDigitRun(s, i);
-  // An SSN is read on its own shape: a number may follow it after a space ("123-45-6789 42").
-  const ssn = /^(\d{3})-(\d{2})-(\d{4})(?![A-Za-z0-9]|-\d)/.exec(s.slice(i, i + 13));
-  if (ssn && ssnValid(ssn[1] ?? "", ssn[2] ?? "", ssn[3] ?? "")) {
-    out.push({ detector: "us-ssn", start: i, end: i + 11, evidence: `***-**-${ssn[3]}` });
-    return i + 11;
+  if (ssnAt(s, i, out)) return i + 11;
+  let j = i;
+  let n = 0;
+  let cuts = 0;
+  while (j < s.length && n <= 19) {
+    const c = s.charCodeAt(j);
+    if (c >= 48 && c <= 57) {
+      RUN_DIGITS[n++] = c - 48;
+      j++;
+    } else if ((c === 32 || c === 45) && is(DIGIT, s.charCodeAt(j + 1))) {
+      CUT_END[cuts] = j;
+      CUT_COUNT[cuts] = n;
+      CUT_KIND[cuts++] = c;
+      j++;
+    } else break;
   }
-  if (cardHit(s, i, run.end, run.digits, out)) return run.end;
-  for (const [end = 0, count = 0] of [...run.cuts].reverse()) {
+  if (cardHit(s, i, j, n, cuts, out)) return j;
+  for (let k = cuts - 1; k >= 0; k--) {
+    const count = CUT_COUNT[k] ?? 0;
     if (count < 12) break;
-    if (cardHit(s, i, end, run.digits.slice(0, count), out)) return end;
+    const end = CUT_END[k] ?? 0;
+    if (cardHit(s, i, end, count, k, out)) return end;
   }
-  return run.end;
+  return j;
 }
 
 export function ibanAt(s: string, i: number, out: DlpHit[]): number {
   let j = i + 4;
-  let compact = s.slice(i, i + 4);
+  let compact = s.slice(i, i + 4).toUpperCase();
   while (j < s.length && compact.length < 34) {
     const c = s.charCodeAt(j);
     if (is(ALNUM, c)) {

@@ -1,24 +1,11 @@
-/** Luhn checksum over a string of digits. */
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
-/** The card network a number belongs to by issuer range and length, or undefined. */
-export function cardIssuer(digits: string): string | undefined {
-  const n = digits.length;
-  const p2 = Number(digits.slice(0, 2));
-  const p3 = Number(digits.slice(0, 3));
-  const p4 = Number(digits.slice(0, 4));
-  if (digits[0] === "4" && (n === 13 || n === 16 || n === 19)) return "visa";
+/**
+ * The card network a number belongs to by issuer range and length, or undefined. `p4` is the
+ * number's first four digits as a number (4111 for 4111 1111 …), `n` its count of digits.
+ */
+export function cardIssuer(p4: number, n: number): string | undefined {
+  const p2 = Math.floor(p4 / 100);
+  const p3 = Math.floor(p4 / 10);
+  if (p4 >= 4000 && p4 <= 4999 && (n === 13 || n === 16 || n === 19)) return "visa";
   if (((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) && n === 16) return "mastercard";
   if ((p2 === 34 || p2 === 37) && n === 15) return "amex";
   if ((p4 === 6011 || (p3 >= 644 && p3 <= 649) || p2 === 65) && n >= 16 && n <= 19)
@@ -29,12 +16,6 @@ export function cardIssuer(digits: string): string | undefined {
   if (p2 === 62 && n >= 16 && n <= 19) return "unionpay";
   if ((p2 === 50 || (p2 >= 56 && p2 <= 69)) && n >= 12 && n <= 19) return "maestro";
   return undefined;
-}
-
-/** SSA rules: no area 000, 666 or 900-999; no group 00; no serial 0000. */
-export function ssnValid(area: string, group: string, serial: string): boolean {
-  const a = Number(area);
-  return a !== 0 && a !== 666 && a < 900 && group !== "00" && serial !== "0000";
 }
 
 /** IBAN lengths per country for the countries we validate strictly. */
