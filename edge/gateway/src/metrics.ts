@@ -16,13 +16,15 @@ export class Metrics {
 
   /** Counts one decision by action and kind, with its decision latency. */
   recordDecision(action: string, kind: string, latencyMs: number): void {
-    const key = `${action}|${kind}`;
+    const key = decisionKey(action, kind);
     this.decisions.set(key, (this.decisions.get(key) ?? 0) + 1);
     this.latencySum += latencyMs;
     this.latencyCount += 1;
-    LATENCY_BUCKETS_MS.forEach((bound, index) => {
-      if (latencyMs <= bound) this.latencyCounts[index] = (this.latencyCounts[index] ?? 0) + 1;
-    });
+    for (let index = 0; index < LATENCY_BUCKETS_MS.length; index++) {
+      if (latencyMs <= (LATENCY_BUCKETS_MS[index] ?? 0)) {
+        this.latencyCounts[index] = (this.latencyCounts[index] ?? 0) + 1;
+      }
+    }
   }
 
   /** A plain snapshot, sent over IPC by cluster workers. */
@@ -35,6 +37,23 @@ export class Metrics {
       openConnections: this.openConnections,
     };
   }
+}
+
+// The few action/kind keys, built once each instead of a new string per decision.
+const decisionKeys = new Map<string, Map<string, string>>();
+
+function decisionKey(action: string, kind: string): string {
+  let byKind = decisionKeys.get(action);
+  if (!byKind) {
+    byKind = new Map();
+    decisionKeys.set(action, byKind);
+  }
+  let key = byKind.get(kind);
+  if (key === undefined) {
+    key = `${action}|${kind}`;
+    byKind.set(kind, key);
+  }
+  return key;
 }
 
 /** Per-worker figures that add up across a cluster. */

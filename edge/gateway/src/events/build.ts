@@ -55,12 +55,25 @@ export function actionOf(
   return facts.decision.action;
 }
 
+// Events of one millisecond share its timestamp text instead of formatting it once each.
+let clockMs = Number.NaN;
+let clockText = "";
+
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== clockMs) {
+    clockMs = now;
+    clockText = new Date(now).toISOString();
+  }
+  return clockText;
+}
+
 /** Builds one decision event in the shared schema (validated by the spool before it ships). */
 export function buildEvent(facts: DecisionFacts): DecisionEvent {
   const event: DecisionEvent = {
     schemaVersion: 1,
     id: randomUUID(),
-    time: new Date().toISOString(),
+    time: isoNow(),
     enforcer: { id: facts.enforcerId, kind: "gateway" },
     kind: facts.kind,
     action: actionOf(facts),

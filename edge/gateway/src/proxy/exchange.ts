@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Duplex, Readable } from "node:stream";
 import type { Detection } from "@ringfence/engine/documents";
-import type { Dispatcher } from "undici";
 import type { GatewayContext } from "../context.ts";
 import { EgressBlocked, judgedAddress } from "../egress/dial.ts";
 import type { UpstreamPool } from "../egress/upstream.ts";
@@ -9,8 +8,11 @@ import type { Decision } from "../engine/policy.ts";
 import { buildEvent, gatewayFinding } from "../events/build.ts";
 import { type BodyFraming, headerValue, type RequestHead } from "../http/head.ts";
 import type { SocketReader } from "../http/reader.ts";
-import { endToEnd, relayedHead, sendError, writeAll } from "../http/response.ts";
-import { inspectBefore, type ResponseFilter, responseFilter } from "./inspection.ts";
+import { endToEnd, sendError, writeAll } from "../http/response.ts";
+import { inspectBefore, responseFilter } from "./inspection.ts";
+import { type Relayed, RequestRefused, relayUpstream, UpstreamUnavailable } from "./relay.ts";
+
+export { RequestRefused };
 
 /** Where an allowed request goes upstream. */
 export type Forward = {
@@ -39,19 +41,6 @@ export type UpstreamRequest = {
   headers: Array<[string, string]>;
   body: AsyncIterable<Uint8Array> | null;
 };
-
-/** A refusal found while relaying a request body (a bad chunk signature, a wrong checksum). */
-export class RequestRefused extends Error {
-  override readonly name = "RequestRefused";
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly finding: Detection,
-  ) {
-    super(message);
-  }
-}
 
 /** A refusal, with the finding that explains it when the gateway (not a rule) refused. */
 export type Refusal = {
@@ -92,7 +81,6 @@ export type HttpSession = {
   route(head: RequestHead): Routed | Promise<Routed>;
 };
 
-const NO_BODY_STATUS = new Set([204, 304]);
 // Set by the gateway itself on the way upstream (framing, its own request id, its own Expect).
 const REFRAMED_REQUEST_FIELDS = new Set(["content-length", "x-request-id", "expect"]);
 
@@ -243,24 +231,25 @@ async function forward(
   });
   const plain = body.kind === "none" ? null : body.kind === "buffer" ? body.bytes : body.stream;
   const filter = responseFilter(inspected.compiled);
+  const alive = keepAlive(head);
   let relayed: Relayed;
   try {
     const prepared = route.prepare
       ? await route.prepare({ path: route.path, headers, body: iterableBody(body) })
       : undefined;
-    relayed = await relayUpstream(
-      session,
+    relayed = await relayUpstream(client, {
+      stream,
       head,
-      client,
-      {
+      keepAlive: alive,
+      requestId,
+      filter,
+      upstream: {
         method: head.method,
         path: prepared?.path ?? route.path,
         headers: flatten(prepared?.headers ?? headers),
         body: prepared ? prepared.body && Readable.from(prepared.body) : plain,
       },
-      requestId,
-      filter,
-    );
+    });
   } catch (error) {
     if (error instanceof RequestRefused) {
       sendError(stream, error.status, error.code, error.message, requestId);
@@ -274,7 +263,7 @@ async function forward(
   }
   const findings = [...inspected.findings, ...(filter?.findings ?? [])];
   emit({ findings, status: relayed.status, bytes: { in: body.size, out: relayed.bytes } });
-  return !relayed.blocked && keepAlive(head);
+  return !relayed.blocked && alive;
 }
 
 function iterableBody(body: CollectedBody): AsyncIterable<Uint8Array> | null {
@@ -320,139 +309,6 @@ async function collectBody(
   return { kind: "stream", stream: Readable.from(rest()), size };
 }
 
-/** Raised for a failure before the upstream answered: the client gets a 502, nothing relayed. */
-class UpstreamUnavailable extends Error {
-  override readonly name = "UpstreamUnavailable";
-}
-
-type Relayed = { status: number; bytes: number; blocked: boolean };
-
-/**
- * Sends the request upstream and relays the response to the client as undici hands over each
- * chunk (a dispatch handler, no response stream in between). Backpressure holds: a chunk the
- * client cannot take yet pauses the upstream read until the client drains. A failure before the
- * response head rejects with UpstreamUnavailable (or the body's RequestRefused); one after it
- * rejects with the error itself, since part of the response has already left.
- */
-function relayUpstream(
-  session: HttpSession,
-  head: RequestHead,
-  client: Dispatcher,
-  request: Pick<Dispatcher.DispatchOptions, "method" | "path" | "headers" | "body">,
-  requestId: string,
-  filter: ResponseFilter | undefined,
-): Promise<Relayed> {
-  const { stream } = session;
-  return new Promise<Relayed>((resolve, reject) => {
-    let status = 0;
-    let bytes = 0;
-    let bodyless = false;
-    let chunked = false;
-    let pending: Buffer | undefined;
-    let settled = false;
-    let upstream: Dispatcher.DispatchController | undefined;
-    const finish = (result: Relayed | Error) => {
-      if (settled) return;
-      settled = true;
-      stream.off("drain", onDrain);
-      stream.off("close", onClose);
-      if (result instanceof Error) reject(result);
-      else resolve(result);
-    };
-    const onDrain = () => upstream?.resume();
-    const onClose = () => {
-      const error = new Error("client connection closed");
-      upstream?.abort(error);
-      finish(error);
-    };
-    // Settled before the upstream is aborted, since an abort may report its error at once.
-    // Nothing has reached the client while the head still waits: it gets a 403 instead of a
-    // dropped connection; after the head, the response is cut off mid-body.
-    const blocked = () => {
-      const beforeHead = pending !== undefined;
-      pending = undefined;
-      finish({ status: beforeHead ? 403 : status, bytes, blocked: true });
-      upstream?.abort(new Error("response blocked by inspection"));
-      if (!beforeHead) return blockResponse(session);
-      sendError(
-        stream,
-        403,
-        "blocked-by-inspection",
-        "an inspection profile blocked the response",
-        requestId,
-      );
-    };
-    // The head waits for the first body bytes so a small response leaves in one write (one TLS
-    // record, one syscall) instead of two.
-    const write = (chunk: Uint8Array, controller: Dispatcher.DispatchController) => {
-      if (chunk.length === 0 || bodyless) return;
-      const framed = chunked
-        ? frameChunk(chunk)
-        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-      const out = pending ? Buffer.concat([pending, framed]) : framed;
-      pending = undefined;
-      if (stream.destroyed) return onClose();
-      if (!stream.write(out)) controller.pause();
-    };
-    const end = async () => {
-      const last = filter ? await filter.finish() : undefined;
-      if (settled) return;
-      if (last?.block) return blocked();
-      if (last && upstream) write(last.output, upstream);
-      const tail = chunked ? Buffer.from("0\r\n\r\n") : undefined;
-      const out = pending && tail ? Buffer.concat([pending, tail]) : (pending ?? tail);
-      if (out) await writeAll(stream, out);
-      finish({ status, bytes, blocked: false });
-    };
-    stream.on("drain", onDrain);
-    stream.once("close", onClose);
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(controller) {
-        upstream = controller;
-      },
-      onResponseStart(controller, statusCode, headers) {
-        upstream = controller;
-        status = statusCode;
-        // With a response filter the body may be redacted, so its length is not known in advance.
-        const relayed = relayedHead(statusCode, headers, filter ? notRelayedFiltered : notRelayed);
-        bodyless = head.method === "HEAD" || NO_BODY_STATUS.has(statusCode) || statusCode < 200;
-        chunked = !bodyless && !relayed.hasLength;
-        let text = relayed.text;
-        if (chunked) text += "transfer-encoding: chunked\r\n";
-        text += `x-request-id: ${requestId}\r\n`;
-        if (!keepAlive(head)) text += "connection: close\r\n";
-        pending = Buffer.from(`${text}\r\n`, "latin1");
-      },
-      onResponseData(controller, chunk) {
-        if (settled) return;
-        bytes += chunk.length;
-        const scanned = filter ? filter.push(chunk) : { output: chunk, block: false };
-        if (scanned.block) return blocked();
-        write(scanned.output, controller);
-      },
-      onResponseEnd() {
-        end().catch(finish);
-      },
-      onResponseError(_controller, error) {
-        if (status === 0 && !(error instanceof RequestRefused)) {
-          return finish(new UpstreamUnavailable(error.message, { cause: error }));
-        }
-        finish(error);
-      },
-    };
-    try {
-      client.dispatch(request, handler);
-    } catch (error) {
-      finish(new UpstreamUnavailable("the request could not be dispatched", { cause: error }));
-    }
-  });
-}
-
-// The gateway sets its own request id on the way back; with a response filter it re-frames too.
-const notRelayed = (lower: string) => lower === "x-request-id";
-const notRelayedFiltered = (lower: string) =>
-  lower === "x-request-id" || lower === "content-length";
-
 /** Name/value pairs as the flat list undici takes, without the intermediate arrays of flat(). */
 function flatten(pairs: ReadonlyArray<readonly [string, string]>): string[] {
   const flat = new Array<string>(pairs.length * 2);
@@ -463,20 +319,4 @@ function flatten(pairs: ReadonlyArray<readonly [string, string]>): string[] {
     flat[2 * i + 1] = pair[1];
   }
   return flat;
-}
-
-function frameChunk(chunk: Uint8Array): Buffer {
-  return Buffer.concat([
-    Buffer.from(`${chunk.length.toString(16)}\r\n`),
-    chunk,
-    Buffer.from("\r\n"),
-  ]);
-}
-
-/**
- * Stops a response a profile blocked mid-body: the connection is closed without the final
- * chunk, so the client sees an incomplete response rather than a truncated one that looks whole.
- */
-function blockResponse(session: HttpSession): void {
-  session.stream.destroy();
 }
