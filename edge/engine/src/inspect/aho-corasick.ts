@@ -79,9 +79,16 @@ export class AhoCorasick {
 
   /** Returns the indexes of the literals that occur in `text` (each at most once). */
   matchSet(text: string): Set<number> {
+    return this.matchInto(text, new Set<number>());
+  }
+
+  /**
+   * Adds to `found` the indexes of the literals that occur in `text`, so several texts can be
+   * searched without joining them into one string first; returns `found`.
+   */
+  matchInto(text: string, found: Set<number>): Set<number> {
     // The scan runs over whole bodies: one table read per ASCII char, and no array made for
     // states without output.
-    const found = new Set<number>();
     const { ascii, goto, fail, outputs } = this;
     let state = 0;
     for (let i = 0; i < text.length; i++) {

@@ -124,8 +124,9 @@ export function runIps(
   requestBody?: string,
 ): Detection[] {
   const texts = buffers(request, response, requestBody);
-  const all = Object.values(texts).join("\n");
-  const candidates = ips.prefilter.matchSet(all);
+  // Each buffer is searched on its own: joining them would copy a large body only to scan it.
+  const candidates = new Set<number>();
+  for (const text of Object.values(texts)) ips.prefilter.matchInto(text, candidates);
   const found: Detection[] = [];
   ips.signatures.forEach(({ signature, regex }, index) => {
     if (signature.contents.length > 0 && !candidates.has(index)) return;

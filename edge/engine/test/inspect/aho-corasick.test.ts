@@ -46,3 +46,11 @@ describe("AhoCorasick.matchSet beyond ASCII", () => {
     }
   });
 });
+
+describe("AhoCorasick.matchInto", () => {
+  it("collects literals of several texts without joining them", () => {
+    const ac = new AhoCorasick(["ab", "cd", "bc"]);
+    const found = ac.matchInto("xxab", new Set<number>());
+    expect([...ac.matchInto("cdyy", found)].sort()).toEqual([0, 1]);
+  });
+});
