@@ -8,6 +8,8 @@ import { request } from "./helpers.ts";
  * another buffer's text.
  */
 const compiled = compileProfiles([{ id: "ips", kind: "ips", builtin: true }]);
+/** A Log4j lookup; the escaped brace keeps it a plain string, not a placeholder. */
+const LOOKUP = `$\{jndi:ldap://x/a}`;
 
 function ipsIds(target: string, headers: [string, string][], body = ""): string[] {
   const found = inspectRequest(compiled, request("POST", target, headers, body)).detections;
@@ -16,7 +18,7 @@ function ipsIds(target: string, headers: [string, string][], body = ""): string[
 
 describe("built-in IPS signatures", () => {
   it("fire from the header, URI and body buffers they name", () => {
-    expect(ipsIds("/", [["X-Api", "${jndi:ldap://x/a}"]])).toContain("ips-log4shell");
+    expect(ipsIds("/", [["X-Api", LOOKUP]])).toContain("ips-log4shell");
     expect(ipsIds("/a?q=JNDI", [])).toContain("ips-log4shell-uri");
     const form: [string, string] = ["Content-Type", "application/x-www-form-urlencoded"];
     const tail = `${"a=b&".repeat(20_000)}class.module.classLoader.x=1`;
@@ -24,7 +26,7 @@ describe("built-in IPS signatures", () => {
   });
 
   it("do not fire from a buffer they do not name", () => {
-    expect(ipsIds("/", [], "${jndi:ldap://x/a}")).not.toContain("ips-log4shell");
+    expect(ipsIds("/", [], LOOKUP)).not.toContain("ips-log4shell");
     expect(ipsIds("/", [["X-Note", "jndi"]])).not.toContain("ips-log4shell-uri");
   });
 });
