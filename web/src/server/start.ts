@@ -63,7 +63,7 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
     prepareSso(database.db, {
       resolver: systemResolver,
       egressAllow: ssoEgressAllowFromEnv(env),
-      resolveTxt: systemTxtResolver(),
+      resolveTxt: systemTxtResolver(env),
     });
     // Every discovery call (AWS SDK, Azure and GCP REST) is judged by the SSRF guard; only
     // destinations listed in RINGFENCE_OUTBOUND_ALLOW may be non-global.

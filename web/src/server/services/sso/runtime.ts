@@ -25,7 +25,10 @@ export interface SsoRuntime {
 /** A context that carries the SSO runtime. */
 export type WithSso<C extends RequestContext> = C & { sso: SsoRuntime };
 
-const envSchema = z.object({ RINGFENCE_SSO_EGRESS_ALLOW: z.string().optional() });
+const envSchema = z.object({
+  RINGFENCE_SSO_EGRESS_ALLOW: z.string().optional(),
+  RINGFENCE_DNS_SERVERS: z.string().optional(),
+});
 
 /**
  * Non-global destinations identity providers may be reached at, from
@@ -40,9 +43,28 @@ export function ssoEgressAllowFromEnv(env: Record<string, string | undefined>): 
     .filter((entry) => entry !== "");
 }
 
-/** TXT lookups through the operating system's configured DNS servers, for production. */
-export function systemTxtResolver(): TxtResolver {
+/**
+ * TXT lookups for domain verification: through the DNS servers in `RINGFENCE_DNS_SERVERS`
+ * (comma-separated `address` or `address:port`, e.g. a resolver that sees the public zone when
+ * the host's own does not), else the operating system's. An entry that is not an address stops
+ * startup with the setting's name.
+ */
+export function systemTxtResolver(env: Record<string, string | undefined> = {}): TxtResolver {
   const resolver = new Resolver({ timeout: 5000, tries: 2 });
+  const servers = (envSchema.parse(env).RINGFENCE_DNS_SERVERS ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  if (servers.length > 0) {
+    try {
+      resolver.setServers(servers);
+    } catch (error) {
+      throw new Error(
+        `RINGFENCE_DNS_SERVERS is invalid: ${(error as Error).message} (want address or address:port, comma-separated)`,
+        { cause: error },
+      );
+    }
+  }
   return (name) => resolver.resolveTxt(name);
 }
 
