@@ -65,6 +65,11 @@ export function urlDecode(text: string, plusIsSpace = false): string {
 }
 
 const UTF8 = new TextDecoder("utf-8");
+/**
+ * Reused rather than made per call (making one costs more than decoding a short value); a
+ * decode without `stream` starts afresh, even after one that threw.
+ */
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 const ENCODER = new TextEncoder();
 
 function pushUtf8(bytes: number[], code: number): void {
@@ -116,6 +121,43 @@ export function jsDecode(text: string): string {
   );
 }
 
+/** The bytes of the second byte of a sequence led by `lead`, as the UTF-8 grammar allows. */
+function secondRange(lead: number): [number, number] {
+  if (lead === 0xe0) return [0xa0, 0xbf];
+  if (lead === 0xed) return [0x80, 0x9f];
+  if (lead === 0xf0) return [0x90, 0xbf];
+  if (lead === 0xf4) return [0x80, 0x8f];
+  return [0x80, 0xbf];
+}
+
+/**
+ * Whether `bytes` are well-formed UTF-8 (no overlong forms, surrogates or code points past
+ * U+10FFFF): what a fatal decoder accepts. Checked first because most base64-shaped words
+ * decode to binary, and a decoder that throws costs far more than this loop.
+ */
+export function isUtf8(bytes: Uint8Array): boolean {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i] ?? 0;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    if (lead < 0xc2 || lead > 0xf4) return false;
+    const tail = lead <= 0xdf ? 1 : lead <= 0xef ? 2 : 3;
+    if (i + tail >= bytes.length) return false;
+    const [low, high] = secondRange(lead);
+    const second = bytes[i + 1] ?? 0;
+    if (second < low || second > high) return false;
+    for (let k = 2; k <= tail; k++) {
+      const next = bytes[i + k] ?? 0;
+      if (next < 0x80 || next > 0xbf) return false;
+    }
+    i += tail + 1;
+  }
+  return true;
+}
+
 /** Decodes standard or URL-safe base64; returns undefined when the text is not base64. */
 export function base64Decode(text: string): string | undefined {
   // Shape first: most values are prose, and rewriting all of one before refusing it is waste.
@@ -125,7 +167,7 @@ export function base64Decode(text: string): string | undefined {
   try {
     const binary = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, "="));
     const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return isUtf8(bytes) ? STRICT_UTF8.decode(bytes) : undefined;
   } catch {
     return undefined;
   }
