@@ -55,22 +55,6 @@ describe("top lists, rule hits and daily charts over the daily rollups", () => {
     return rows.map((row) => ({ value: row.value, events: Number(row.events) }));
   }
 
-  /** The same counts straight from the events, by the hour each falls in. */
-  function fromEvents(side: "src" | "dst", from: Date, to: Date, action?: "deny") {
-    const lo = Math.floor(from.getTime() / HOUR) * HOUR;
-    const counts = new Map<string, number>();
-    for (const event of stored) {
-      const hour = Math.floor(Date.parse(event.time) / HOUR) * HOUR;
-      if (hour < lo || hour >= to.getTime()) continue;
-      if (action && event.action !== action) continue;
-      const value = side === "src" ? event.src.ip : `${event.dst.host}:${event.dst.port}`;
-      counts.set(value, (counts.get(value) ?? 0) + 1);
-    }
-    return [...counts]
-      .map(([value, events]) => ({ value, events }))
-      .sort((a, b) => b.events - a.events || (a.value < b.value ? -1 : 1));
-  }
-
   /** The events whose hour lies in the window, as the hourly rollups count them. */
   function inWindow(from: Date, to: Date) {
     const lo = Math.floor(from.getTime() / HOUR) * HOUR;
@@ -78,6 +62,19 @@ describe("top lists, rule hits and daily charts over the daily rollups", () => {
       const hour = Math.floor(Date.parse(event.time) / HOUR) * HOUR;
       return hour >= lo && hour < to.getTime();
     });
+  }
+
+  /** The same counts straight from the events, by the hour each falls in. */
+  function fromEvents(side: "src" | "dst", from: Date, to: Date, action?: "deny") {
+    const counts = new Map<string, number>();
+    for (const event of inWindow(from, to)) {
+      if (action && event.action !== action) continue;
+      const value = side === "src" ? event.src.ip : `${event.dst.host}:${event.dst.port}`;
+      counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
+    return [...counts]
+      .map(([value, events]) => ({ value, events }))
+      .sort((a, b) => b.events - a.events || (a.value < b.value ? -1 : 1));
   }
 
   /** Rule hits straight from the events. */
