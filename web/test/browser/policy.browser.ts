@@ -38,6 +38,7 @@ const ruleOrder = () =>
     .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-rule")));
 /** Polls for what the page shows after a refetch, which a loaded machine may take a while for. */
 const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
+const focused = (field: Locator) => field.evaluate((e) => e === document.activeElement);
 const setOrder = () =>
   page
     .locator("[data-rule-set]")
@@ -117,11 +118,13 @@ describe("policy authoring in the console, as a security engineer", () => {
     expect(await ruleOrder()).toEqual(before);
   });
 
-  it("adds the rule with the tag-based source and moves it up from the keyboard", async () => {
-    await page.getByRole("button", { name: "Add a rule to workloads" }).click();
+  it("adds the rule with the tag-based source and moves it up, from the keyboard", async () => {
+    await page.getByRole("button", { name: "Add a rule to workloads" }).press("Enter");
     const form = page.getByRole("form", { name: "Add a rule to workloads" });
-    await form.getByLabel("Rule id").fill(RULE);
-    await form.getByLabel("Rule name").fill("tools hosts download patches");
+    await eventually(() => focused(form.getByLabel("Rule id"))).toBe(true);
+    await page.keyboard.type(RULE);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("tools hosts download patches");
     await form.getByLabel("Sources").fill("tools");
     await form.getByLabel("Destinations").fill("patches-bucket");
     await form.getByLabel("Destinations").press("Enter");
@@ -142,14 +145,23 @@ describe("policy authoring in the console, as a security engineer", () => {
   });
 
   it("switches the rule to proxy mode with an inspection profile, and shows the draft diff", async () => {
-    await page.getByRole("button", { name: `Edit ${RULE}` }).click();
+    const edit = page.getByRole("button", { name: `Edit ${RULE}` });
     const form = page.getByRole("form", { name: `Edit rule ${RULE}` });
+    // Escape closes the editor and gives the focus back to the button that opened it.
+    await edit.press("Enter");
+    await eventually(() => focused(form.getByLabel("Rule name"))).toBe(true);
+    await page.keyboard.press("Escape");
+    await form.waitFor({ state: "detached" });
+    expect(await focused(edit)).toBe(true);
+
+    await edit.click();
     expect(await form.getByLabel("Rule id").isDisabled()).toBe(true);
     await form.getByLabel("Mode").selectOption("proxy");
     await form.getByRole("checkbox", { name: /customer-records-dlp/ }).check();
     await form.getByRole("button", { name: "Save rule" }).click();
     await form.waitFor({ state: "detached" });
     await eventually(() => ruleRow(RULE).textContent()).toContain("proxy · customer-records-dlp");
+    expect(await focused(edit)).toBe(true);
 
     const diff = page.getByTestId("draft-diff");
     // The export sorts keys, so a rule's lines run action, destinations, enabled, id, mode….

@@ -2,7 +2,7 @@
 
 import type { Policy, Rule } from "@ringfence/engine/documents";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 import { api } from "../api.ts";
 import { newIdempotencyKey, useOrgId } from "../hooks.ts";
 import { Button, SelectField, TextField } from "./controls.tsx";
@@ -122,17 +122,24 @@ function ProfileChoices({
 /**
  * Adds a rule to a rule set, or edits one in place (`rule` given): action, sources and
  * destinations by object id, ports, forwarding or proxy mode, inspection profiles, monitor.
- * Nothing is stored until the API accepts the whole rule; a refusal names the field.
+ * Nothing is stored until the API accepts the whole rule; a refusal names the field. The first
+ * field takes the focus when it opens; Escape or Cancel calls `onClose`.
  */
 export function RuleEditor({
   ruleSetId,
   rule,
-  onDone,
+  onSaved,
+  onClose,
 }: {
   ruleSetId: string;
   rule?: Rule;
-  onDone?: () => void;
+  onSaved?: () => void;
+  onClose: () => void;
 }) {
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    formRef.current?.querySelector<HTMLElement>("input:enabled, select:enabled")?.focus();
+  }, []);
   const orgId = useOrgId();
   const draft = useDraftPolicy();
   const [form, setForm] = useState(() => formOf(rule));
@@ -147,12 +154,15 @@ export function RuleEditor({
     },
     onSuccess: () => {
       if (!rule) setForm(formOf(undefined));
-      onDone?.();
+      onSaved?.();
     },
   });
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     save.mutate();
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === "Escape") onClose();
   };
   const text =
     (key: "id" | "name" | "sources" | "destinations" | "ports" | "action" | "mode") =>
@@ -164,7 +174,9 @@ export function RuleEditor({
 
   return (
     <form
+      ref={formRef}
       onSubmit={onSubmit}
+      onKeyDown={onKeyDown}
       aria-label={rule ? `Edit rule ${rule.id}` : `Add a rule to ${ruleSetId}`}
       className="flex flex-col gap-3 rounded-md border border-slate-200 p-3 dark:border-slate-700"
     >
@@ -228,11 +240,9 @@ export function RuleEditor({
         <Button type="submit" disabled={save.isPending}>
           {verb}
         </Button>
-        {onDone && rule ? (
-          <Button tone="secondary" onClick={onDone}>
-            Cancel
-          </Button>
-        ) : null}
+        <Button tone="secondary" onClick={onClose}>
+          Cancel
+        </Button>
       </div>
     </form>
   );

@@ -2,7 +2,7 @@
 
 import type { Rule, RuleSet } from "@ringfence/engine/documents";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { type RefObject, useRef, useState } from "react";
 import { api } from "../api.ts";
 import { useOrgId } from "../hooks.ts";
 import { Button } from "./controls.tsx";
@@ -46,6 +46,11 @@ export function hitsByRule(rows: readonly HitRow[]): Map<string, Hits> {
   return byRule;
 }
 
+/** Gives the focus back to the disclosure button an editor was opened with. */
+function refocus(around: RefObject<HTMLElement | null>) {
+  around.current?.querySelector<HTMLElement>("button[aria-expanded]")?.focus();
+}
+
 function RuleRow({
   set,
   rule,
@@ -59,6 +64,11 @@ function RuleRow({
 }) {
   const orgId = useOrgId();
   const [editing, setEditing] = useState(false);
+  const row = useRef<HTMLTableRowElement>(null);
+  const close = () => {
+    setEditing(false);
+    refocus(row);
+  };
   const base = `/orgs/${orgId}/rule-sets/${encodeURIComponent(set.id)}/rules`;
   const at = `${base}/${encodeURIComponent(rule.id)}`;
   const ids = set.rules.map((r) => r.id);
@@ -74,7 +84,7 @@ function RuleRow({
   const verb = rule.monitor ? "Enforce" : "Monitor";
   return (
     <>
-      <tr data-rule={rule.id}>
+      <tr data-rule={rule.id} ref={row}>
         <Td>{index + 1}</Td>
         <Td>
           <span className="font-mono text-xs">{rule.id}</span>
@@ -157,7 +167,7 @@ function RuleRow({
       {editing ? (
         <tr>
           <td colSpan={8} className="bg-slate-50 p-3 dark:bg-slate-950">
-            <RuleEditor ruleSetId={set.id} rule={rule} onDone={() => setEditing(false)} />
+            <RuleEditor ruleSetId={set.id} rule={rule} onSaved={close} onClose={close} />
           </td>
         </tr>
       ) : null}
@@ -177,6 +187,11 @@ function RuleSetCard({
   hits: Map<string, Hits>;
 }) {
   const [adding, setAdding] = useState(false);
+  const toggle = useRef<HTMLDivElement>(null);
+  const close = () => {
+    setAdding(false);
+    refocus(toggle);
+  };
   return (
     <Card title={`${set.name ?? set.id} · default ${set.defaultAction}`}>
       <div className="flex flex-col gap-3" data-rule-set={set.id}>
@@ -196,12 +211,12 @@ function RuleSetCard({
             ))}
           </Table>
         )}
-        <div>
+        <div ref={toggle}>
           <Button tone="secondary" aria-expanded={adding} onClick={() => setAdding(!adding)}>
             {adding ? "Close the new rule" : `Add a rule to ${set.id}`}
           </Button>
         </div>
-        {adding ? <RuleEditor ruleSetId={set.id} /> : null}
+        {adding ? <RuleEditor ruleSetId={set.id} onClose={close} /> : null}
       </div>
     </Card>
   );
