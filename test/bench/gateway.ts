@@ -11,7 +11,7 @@
  * Writes bench-results/gateway.json.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import https from "node:https";
 import net from "node:net";
 import { join } from "node:path";
@@ -27,6 +27,7 @@ import {
   PolicyHolder,
   startGateway,
 } from "../../edge/gateway/src/index.ts";
+import { processCpuMs } from "./lib/pin.ts";
 import { interleave } from "./lib/rounds.ts";
 
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 4_000);
@@ -302,13 +303,6 @@ function startUpstreams(leaf: PemPair): Promise<{ http: number; bulk: number }> 
 
 type Proxy = { port: number; pid: number; stop: () => void };
 
-/** CPU time (user + system, ms) a process has used so far, from /proc (taskset execs node). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  // utime and stime are fields 14 and 15 of stat, in clock ticks of 10 ms on Linux.
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 async function main(): Promise<void> {
   spawn("taskset", ["-cp", "0", String(process.pid)], { stdio: "ignore" });
   const upstreamCa = await createCa("Bench Upstream CA");
@@ -374,12 +368,12 @@ async function measureAll(p: Ports) {
   const cpu = new Map<number, { ms: number; requests: number }>();
   const loaded =
     (name: string, proxy: Proxy, open: () => Promise<tls.TLSSocket>, rate: number) => async () => {
-      const before = cpuMs(proxy.pid);
+      const before = processCpuMs(proxy.pid);
       const result = await load(open, rate);
       if (result.requests === 0) throw new Error(`${name} answered no request`);
       if (rate === 0) {
         const total = cpu.get(proxy.pid) ?? { ms: 0, requests: 0 };
-        total.ms += cpuMs(proxy.pid) - before;
+        total.ms += processCpuMs(proxy.pid) - before;
         total.requests += result.requests;
         cpu.set(proxy.pid, total);
       }

@@ -19,7 +19,15 @@ import { Pool } from "undici";
 import { compilePolicy, PolicyHolder, startGateway } from "../../edge/gateway/src/index.ts";
 import { runLoad } from "./lib/load.ts";
 import { backendUpstream, directServer, type Nginx, proxyServer, startNginx } from "./lib/nginx.ts";
-import { freePort, LOAD_CPU, pinSelf, SUT_CPU, spawnPinned, stopChild } from "./lib/pin.ts";
+import {
+  freePort,
+  LOAD_CPU,
+  pinSelf,
+  processCpuMs,
+  SUT_CPU,
+  spawnPinned,
+  stopChild,
+} from "./lib/pin.ts";
 import { writeResult } from "./lib/results.ts";
 import { interleave } from "./lib/rounds.ts";
 import { round } from "./lib/stats.ts";
@@ -138,19 +146,37 @@ async function main(): Promise<void> {
     const undici = await spawnProxy({ role: "undici", backendPort });
     children.push(gateway, undici);
 
-    const load = (port: number, path?: string) => async () =>
-      (
-        await runLoad({
-          url: `http://127.0.0.1:${port}`,
-          ...(path ? { path, headers: { host: new URL(path).host } } : {}),
-          connections: CONNECTIONS,
-          durationSeconds: PHASE_SECONDS,
-        })
-      ).rps;
+    // CPU the Node proxies spend per request: unlike req/s it does not depend on how much of
+    // the shared machine autocannon got, so it stays readable when the A/A floor is wide.
+    const cpu = new Map<number, { ms: number; requests: number }>();
+    const load = (port: number, path?: string, pid?: number) => async () => {
+      const before = pid ? processCpuMs(pid) : 0;
+      const figures = await runLoad({
+        url: `http://127.0.0.1:${port}`,
+        ...(path ? { path, headers: { host: new URL(path).host } } : {}),
+        connections: CONNECTIONS,
+        durationSeconds: PHASE_SECONDS,
+      });
+      if (pid) {
+        const total = cpu.get(pid) ?? { ms: 0, requests: 0 };
+        total.ms += processCpuMs(pid) - before;
+        total.requests += figures.requests;
+        cpu.set(pid, total);
+      }
+      return figures.rps;
+    };
+    const perRequest = (pid: number | undefined) => {
+      const total = cpu.get(pid ?? 0);
+      return total && total.requests > 0 ? round((1000 * total.ms) / total.requests) : Number.NaN;
+    };
+    const gatewayTarget = `http://${HOST}:${backendPort}/`;
     const result = await interleave({
-      reference: { name: "undici-reverse-proxy", measure: load(undici.port) },
+      reference: {
+        name: "undici-reverse-proxy",
+        measure: load(undici.port, undefined, undici.child.pid),
+      },
       others: [
-        { name: "gateway", measure: load(gateway.port, `http://${HOST}:${backendPort}/`) },
+        { name: "gateway", measure: load(gateway.port, gatewayTarget, gateway.child.pid) },
         { name: "nginx-proxy-pass", measure: load(nginxProxyPort) },
         { name: "nginx-direct-ceiling", measure: load(ceilingPort) },
       ],
@@ -174,10 +200,21 @@ async function main(): Promise<void> {
       ratios: result.ratios,
       aa: result.aa,
       gatewayRatio: round(result.ratios.gateway?.median ?? 0),
+      // Warm-up rounds included; the A/A twin of the reference is counted with the reference.
+      cpuMicrosecondsPerRequest: {
+        gateway: perRequest(gateway.child.pid),
+        reference: perRequest(undici.child.pid),
+      },
       goal: { gatewayRatioAtLeast: 0.8 },
     };
     writeResult("passthrough.json", output);
-    console.log(JSON.stringify({ ratios: output.ratios, aa: output.aa }, null, 2));
+    console.log(
+      JSON.stringify(
+        { ratios: output.ratios, aa: output.aa, cpu: output.cpuMicrosecondsPerRequest },
+        null,
+        2,
+      ),
+    );
   } finally {
     for (const child of children) await stopChild(child.child);
     for (const nginx of nginxes) nginx.stop();

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 /** The CPU the load generator runs on; the system under test gets the other one. */
 export const LOAD_CPU = "0";
@@ -36,6 +37,16 @@ export function spawnPinned(
     });
     child.once("exit", (code) => reject(new Error(`${command} exited with ${code}: ${errors}`)));
   });
+}
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (taskset execs the
+ * command, so a pinned child's pid is the command's own).
+ */
+export function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  // utime and stime are fields 14 and 15 of stat, in clock ticks of 10 ms on Linux.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Stops a child by its own pid: SIGTERM, then SIGKILL after `graceMs`. */
