@@ -47,6 +47,16 @@ export interface Attempt {
   createdAt: string;
 }
 
+/** What "Send test event" answers: the receiver's status, or why nothing was sent. */
+export interface TestSendResult {
+  ok: boolean;
+  outcome: "delivered" | "failed" | "blocked";
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  eventUid: string;
+}
+
 export const KINDS: readonly { value: IntegrationKind; label: string; target: string }[] = [
   { value: "webhook", label: "Webhook", target: "https://siem.example/hooks/ringfence" },
   { value: "splunk_hec", label: "Splunk HEC", target: "https://splunk.example:8088" },

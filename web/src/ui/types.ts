@@ -90,6 +90,32 @@ export interface CloudAccount {
   createdAt: string;
 }
 
+/** The AWS role's stack parameters and quick-create link (`GET …/aws-setup`). */
+export interface AwsSetupInfo {
+  roleArn: string;
+  externalId: string;
+  parameters: { ExternalId: string; RoleName: string; RingfencePrincipal: string | null };
+  templateUrl: string | null;
+  quickCreateUrl: string | null;
+  missingSettings: string[];
+}
+
+/** One thing discovery could not do, naming the fix (a missing permission, a wrong ExternalId). */
+export interface DiscoveryProblem {
+  scope: string;
+  code: string;
+  message: string;
+  missingPermission?: string;
+}
+
+/** What "Verify role" answers (`POST …/verify`). */
+export interface AwsVerification {
+  ok: boolean;
+  checks: { check: string; ok: boolean }[];
+  problems: DiscoveryProblem[];
+  account: CloudAccount;
+}
+
 export interface SyncRun {
   id: string;
   accountId: string;
@@ -99,6 +125,16 @@ export interface SyncRun {
   changed: number;
   removed: number;
   createdAt: string;
+}
+
+/** A sync or import as the history lists it, with the cloud ids it added, changed and removed. */
+export interface SyncRunDetail extends SyncRun {
+  unchanged: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  diff: { added: string[]; changed: string[]; removed: string[] } | null;
+  problems: DiscoveryProblem[];
+  error: string | null;
 }
 
 export interface ImportResult {

@@ -161,10 +161,16 @@ async function stopGroup(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Launches Chromium with a fresh profile. Every request to anything but our server is aborted,
- * so a page that tried to reach another host would fail visibly instead of leaking.
+ * Launches Chromium with a fresh profile. Every request to anything but our server (and the
+ * loopback servers of the test in `alsoAllowed`, such as an identity provider, which may be
+ * added after launch) is aborted, so a page that tried to reach another host would fail
+ * visibly instead of leaking.
  */
-export async function launchBrowser(root: string, origin: string): Promise<BrowserContext> {
+export async function launchBrowser(
+  root: string,
+  origin: string,
+  alsoAllowed: ReadonlySet<string> = new Set(),
+): Promise<BrowserContext> {
   const userDataDir = join(root, "chromium-profile");
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -174,9 +180,10 @@ export async function launchBrowser(root: string, origin: string): Promise<Brows
     viewport: { width: 1280, height: 860 },
     acceptDownloads: true,
   });
-  await context.route("**/*", (route) =>
-    new URL(route.request().url()).origin === origin ? route.continue() : route.abort(),
-  );
+  await context.route("**/*", (route) => {
+    const target = new URL(route.request().url()).origin;
+    return target === origin || alsoAllowed.has(target) ? route.continue() : route.abort();
+  });
   return context;
 }
 

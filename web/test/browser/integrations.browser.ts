@@ -147,6 +147,44 @@ describe("integrations and draft editors in the console over the running product
     expect(await page.getByTestId("backfilled").textContent()).toBe("0 events queued");
   });
 
+  it("sends a test event and shows the receiver's answer", async () => {
+    await page.getByRole("button", { name: "Send test event" }).click();
+    const answer = page.getByTestId("test-answer");
+    await answer.waitFor();
+    expect(await answer.textContent()).toMatch(/^delivered.*HTTP 204/);
+    const uid = (await answer.locator("code").textContent()) ?? "";
+    expect(uid).toMatch(/^test_/);
+    // The receiver got it, signed with the secret the console showed once.
+    await until(() => received.has(uid), "the receiver to get the test event");
+    const key = Buffer.from(secret.slice("whsec_".length), "base64");
+    const last = batches.at(-1);
+    const expected = createHmac("sha256", key)
+      .update(last?.signed ?? "")
+      .digest("base64");
+    expect(last?.signature.split(" ")).toContain(`v1,${expected}`);
+    await watched.shot("integration-test-event");
+  });
+
+  it("pages through the delivered deliveries with a cursor", async () => {
+    const pages = page.getByRole("navigation", { name: "Delivery pages" });
+    const cells = page.getByRole("cell", { name: /^event / });
+    /** The page's rows once the pager has its page (not the previous one kept while loading). */
+    const shown = async (number: number) => {
+      await pages.getByText(`Page ${number}`).waitFor();
+      await page.locator('nav[aria-label="Delivery pages"][aria-busy="false"]').waitFor();
+      return cells.allTextContents();
+    };
+    const first = await shown(1);
+    expect(first.length).toBeGreaterThan(0);
+    await pages.getByRole("button", { name: "Older" }).click();
+    const second = await shown(2);
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.filter((text) => first.includes(text))).toEqual([]);
+    await watched.shot("integration-deliveries-page-2");
+    await pages.getByRole("button", { name: "Newer" }).click();
+    expect(await shown(1)).toEqual(first);
+  });
+
   it("edits an integration and keeps the change", async () => {
     await page.getByLabel("Name").fill("siem-hook-eu");
     await page.getByLabel("Minimum severity").selectOption("4");

@@ -19,14 +19,20 @@ export interface ConsoleSession {
   close(): Promise<void>;
 }
 
-/** Builds (once per run), seeds, starts the server with `settings` and opens Chromium. */
-export async function openConsole(settings: Record<string, string> = {}): Promise<ConsoleSession> {
+/**
+ * Builds (once per run), seeds, starts the server with `settings` and opens Chromium, which may
+ * also reach the loopback origins in `alsoAllowed` (a set the test may fill later).
+ */
+export async function openConsole(
+  settings: Record<string, string> = {},
+  alsoAllowed: ReadonlySet<string> = new Set(),
+): Promise<ConsoleSession> {
   await buildConsole();
   const { root, dataDir } = await seededDataDir();
   const server = await startConsole(dataDir, settings);
   let context: BrowserContext | undefined;
   try {
-    context = await launchBrowser(root, server.url);
+    context = await launchBrowser(root, server.url, alsoAllowed);
     const watched = await WatchedPage.open(context);
     const opened = context;
     return {

@@ -1,13 +1,17 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, type Page, query } from "../api.ts";
+import { api } from "../api.ts";
 import { useOrgId } from "../hooks.ts";
 import type { Attempt, Delivery, DeliveryState } from "../integrations.ts";
 import { Button, SelectField } from "./controls.tsx";
 import { Empty, ErrorBox, Loading } from "./feedback.tsx";
 import { Badge, Table, Td, when } from "./layout.tsx";
+import { Pager, useCursorPages } from "./pager.tsx";
+
+/** Rows per page of the delivery log and of the deliveries. */
+const PAGE_SIZE = 20;
 
 const STATES = [
   { value: "dead", label: "Dead-lettered" },
@@ -21,10 +25,13 @@ export function Deliveries({ integrationId }: { integrationId: string }) {
   const queryClient = useQueryClient();
   const [state, setState] = useState<DeliveryState>("dead");
   const base = `/orgs/${orgId}/integrations/${integrationId}`;
-  const list = useQuery({
-    queryKey: ["org", orgId, "integrations", integrationId, "deliveries", state],
-    queryFn: () => api<Page<Delivery>>(`${base}/deliveries${query({ state, limit: 100 })}`),
+  const pages = useCursorPages<Delivery>({
+    key: ["org", orgId, "integrations", integrationId, "deliveries", state],
+    path: `${base}/deliveries`,
+    params: { state },
+    limit: PAGE_SIZE,
   });
+  const list = pages.page;
   const replay = useMutation({
     mutationFn: () => api<{ replayed: number }>(`${base}/replay`, { method: "POST", body: {} }),
     onSuccess: () =>
@@ -68,6 +75,7 @@ export function Deliveries({ integrationId }: { integrationId: string }) {
           ))}
         </Table>
       ) : null}
+      <Pager label="Delivery pages" pages={pages} />
     </div>
   );
 }
@@ -75,35 +83,40 @@ export function Deliveries({ integrationId }: { integrationId: string }) {
 /** The delivery log: one line per attempt, newest first. */
 export function AttemptLog({ integrationId }: { integrationId: string }) {
   const orgId = useOrgId();
-  const log = useQuery({
-    queryKey: ["org", orgId, "integrations", integrationId, "attempts"],
-    queryFn: () =>
-      api<Page<Attempt>>(`/orgs/${orgId}/integrations/${integrationId}/attempts?limit=100`),
+  const pages = useCursorPages<Attempt>({
+    key: ["org", orgId, "integrations", integrationId, "attempts"],
+    path: `/orgs/${orgId}/integrations/${integrationId}/attempts`,
+    limit: PAGE_SIZE,
+    // The newest page follows new attempts; older pages stay still while read.
     refetchInterval: 5_000,
   });
+  const log = pages.page;
   if (log.isPending) return <Loading what="the delivery log" />;
   if (log.error) return <ErrorBox error={log.error} />;
   if (log.data.items.length === 0) {
     return <Empty title="Nothing sent yet.">Attempts appear here as events arrive.</Empty>;
   }
   return (
-    <Table head={["When", "Outcome", "Events", "Status", "Took", "Error"]}>
-      {log.data.items.map((a) => (
-        <tr key={a.id}>
-          <Td>{when(a.createdAt)}</Td>
-          <Td>
-            <Badge
-              tone={a.outcome === "delivered" ? "good" : a.outcome === "failed" ? "warn" : "bad"}
-            >
-              {a.outcome}
-            </Badge>
-          </Td>
-          <Td>{a.items}</Td>
-          <Td>{a.statusCode ?? "—"}</Td>
-          <Td>{a.durationMs} ms</Td>
-          <Td>{a.error ?? "—"}</Td>
-        </tr>
-      ))}
-    </Table>
+    <div className="flex flex-col gap-3">
+      <Table head={["When", "Outcome", "Events", "Status", "Took", "Error"]}>
+        {log.data.items.map((a) => (
+          <tr key={a.id}>
+            <Td>{when(a.createdAt)}</Td>
+            <Td>
+              <Badge
+                tone={a.outcome === "delivered" ? "good" : a.outcome === "failed" ? "warn" : "bad"}
+              >
+                {a.outcome}
+              </Badge>
+            </Td>
+            <Td>{a.items}</Td>
+            <Td>{a.statusCode ?? "—"}</Td>
+            <Td>{a.durationMs} ms</Td>
+            <Td>{a.error ?? "—"}</Td>
+          </tr>
+        ))}
+      </Table>
+      <Pager label="Delivery log pages" pages={pages} />
+    </div>
   );
 }

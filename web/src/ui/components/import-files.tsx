@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import { api } from "../api.ts";
 import type { ImportResult } from "../types.ts";
@@ -15,6 +15,7 @@ import { Table, Td } from "./layout.tsx";
 export function ImportFiles({ orgId, accountId }: { orgId: string; accountId: string }) {
   const id = useId();
   const [files, setFiles] = useState<File[]>([]);
+  const queryClient = useQueryClient();
   const upload = useMutation({
     mutationFn: async () => {
       const body = {
@@ -25,6 +26,9 @@ export function ImportFiles({ orgId, accountId }: { orgId: string; accountId: st
         body,
       });
     },
+    // The import is a run of the account's history and may change its status.
+    onSuccess: () =>
+      queryClient.invalidateQueries({ queryKey: ["org", orgId, "account", accountId] }),
   });
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();

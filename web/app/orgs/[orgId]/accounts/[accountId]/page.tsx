@@ -1,24 +1,29 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
 import { api } from "@/src/ui/api.ts";
 import { AwsSetup } from "@/src/ui/components/aws-setup.tsx";
 import { Button } from "@/src/ui/components/controls.tsx";
 import { ErrorBox, Loading } from "@/src/ui/components/feedback.tsx";
 import { ImportFiles } from "@/src/ui/components/import-files.tsx";
-import { Card, PageHeader, Table, Td, when } from "@/src/ui/components/layout.tsx";
+import { Card, PageHeader, when } from "@/src/ui/components/layout.tsx";
 import { StatusBadge } from "@/src/ui/components/status.tsx";
+import { SyncHistory } from "@/src/ui/components/sync-history.tsx";
 import { useOrgId } from "@/src/ui/hooks.ts";
 import type { CloudAccount, SyncRun } from "@/src/ui/types.ts";
 
 function SyncPanel({ account }: { account: CloudAccount }) {
   const orgId = useOrgId();
+  const queryClient = useQueryClient();
   const sync = useMutation({
     mutationFn: () =>
       api<SyncRun>(`/orgs/${orgId}/accounts/${account.id}/sync`, { method: "POST", body: {} }),
+    onSuccess: () =>
+      queryClient.invalidateQueries({
+        queryKey: ["org", orgId, "account", account.id, "sync-runs"],
+      }),
   });
-  const label = account.status === "pending" ? "Verify role" : "Sync now";
   return (
     <Card title="Sync">
       <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
@@ -26,24 +31,14 @@ function SyncPanel({ account }: { account: CloudAccount }) {
         verifies that the role or credential works; the status below names any fix.
       </p>
       <Button onClick={() => sync.mutate()} disabled={sync.isPending}>
-        {label}
+        Sync now
       </Button>
       <div className="mt-3">
         <ErrorBox error={sync.error} />
         {sync.data ? (
-          <Table head={["Run", "Trigger", "Status", "Added", "Changed", "Removed", "Queued"]}>
-            <tr>
-              <Td mono>{sync.data.id}</Td>
-              <Td>{sync.data.trigger}</Td>
-              <Td>
-                <StatusBadge status={sync.data.status} />
-              </Td>
-              <Td>+{sync.data.added}</Td>
-              <Td>~{sync.data.changed}</Td>
-              <Td>−{sync.data.removed}</Td>
-              <Td>{when(sync.data.createdAt)}</Td>
-            </tr>
-          </Table>
+          <p className="text-sm" data-testid="sync-queued">
+            Queued <code>{sync.data.id}</code>; its outcome appears in the sync history below.
+          </p>
         ) : null}
       </div>
     </Card>
@@ -87,6 +82,9 @@ export default function AccountPage() {
       {a.offline ? null : <SyncPanel account={a} />}
       <Card title="Import inventory files">
         <ImportFiles orgId={orgId} accountId={a.id} />
+      </Card>
+      <Card title="Sync history">
+        <SyncHistory accountId={a.id} />
       </Card>
     </>
   );

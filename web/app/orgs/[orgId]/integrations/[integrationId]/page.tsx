@@ -10,6 +10,7 @@ import { AttemptLog, Deliveries } from "@/src/ui/components/delivery-log.tsx";
 import { ErrorBox, Loading } from "@/src/ui/components/feedback.tsx";
 import { IntegrationFields } from "@/src/ui/components/integration-fields.tsx";
 import { Card, PageHeader } from "@/src/ui/components/layout.tsx";
+import { SendTest } from "@/src/ui/components/send-test.tsx";
 import { useOrgId } from "@/src/ui/hooks.ts";
 import {
   bodyOf,
@@ -115,6 +116,9 @@ export default function IntegrationPage() {
         <>
           <Card title="Settings">
             <EditForm integration={integration.data} />
+          </Card>
+          <Card title="Test">
+            <SendTest integrationId={integrationId} />
           </Card>
           <Card title="Backfill">
             <Backfill integrationId={integrationId} />
