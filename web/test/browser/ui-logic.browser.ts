@@ -5,7 +5,6 @@ import { describe, expect, it } from "vitest";
 import { lineDiff } from "../../src/ui/components/publish.tsx";
 import { moved } from "../../src/ui/components/rule-sets.tsx";
 import { filterAssets, NO_FILTERS } from "../../src/ui/inventory.ts";
-import { quickCreateLink } from "../../src/ui/onboarding.ts";
 import { checkSelector, matchingIds, membershipDiff } from "../../src/ui/selector.ts";
 import type { InventoryItem } from "../../src/ui/types.ts";
 
@@ -39,18 +38,6 @@ describe("the console's own logic", () => {
     expect(filterAssets(all, { ...NO_FILTERS, tag: "Cost Center" })).toHaveLength(1);
     const found = filterAssets(all, { ...NO_FILTERS, region: "us-east-1", search: "10.0.2.11" });
     expect(found.map((i) => i.asset.name)).toEqual(["web-2"]);
-  });
-
-  it("builds the quick-create link only when the deployment publishes the template", () => {
-    const account = { externalId: "rf-0123", roleArn: "arn:aws:iam::111122223333:role/RfRead" };
-    expect(quickCreateLink(account, { templateUrl: undefined, principalArn: "p" })).toBeNull();
-    const link = quickCreateLink(account, {
-      templateUrl: "https://templates.example.test/role.yaml",
-      principalArn: "arn:aws:iam::999999999999:role/ringfence",
-    });
-    const params = new URL((link ?? "").replace("#/stacks/quickcreate", "")).searchParams;
-    expect(params.get("param_ExternalId")).toBe("rf-0123");
-    expect(params.get("param_RoleName")).toBe("RfRead");
   });
 
   it("reorders rules by one step and leaves the ends in place", () => {
