@@ -79,10 +79,10 @@ export function engineEgressGuard(
       return answer;
     },
   };
-  const verdicts = new Map<string, JudgedVerdict>();
+  // Host, then port: a lookup builds no key string on the per-request path.
+  const verdicts = new Map<string, Map<number, JudgedVerdict>>();
   return (host, port) => {
-    const key = `${port}|${host}`;
-    const known = verdicts.get(key);
+    const known = verdicts.get(host)?.get(port);
     if (known && (known.name === undefined || answers.held(known.name) === known.answer)) {
       return known.verdict;
     }
@@ -95,8 +95,10 @@ export function engineEgressGuard(
     if (!held && !literal) return pending;
     return pending.then((verdict) => {
       if (verdicts.size >= MAX_CACHED_NAMES) verdicts.clear();
+      const byPort = verdicts.get(host) ?? new Map<number, JudgedVerdict>();
+      verdicts.set(host, byPort);
       const name = literal ? undefined : used.name;
-      verdicts.set(key, { name, answer: used.answer, verdict: Promise.resolve(verdict) });
+      byPort.set(port, { name, answer: used.answer, verdict: Promise.resolve(verdict) });
       return verdict;
     });
   };

@@ -102,7 +102,7 @@ function parseFieldLine(line: string): HeaderField {
     const code = /[ \t]$/.test(name) ? "space-before-colon" : "field-name";
     throw new FramingError(code, "header name is not a token or has whitespace before the colon");
   }
-  const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
+  const value = trimSpaceAndTab(line, colon + 1);
   if (!FIELD_VALUE.test(value)) {
     throw new FramingError("field-value", `header ${name} has control characters in its value`);
   }
@@ -112,6 +112,19 @@ function parseFieldLine(line: string): HeaderField {
 /** Case-insensitive name match; the length test spares a lower-cased copy of most names. */
 function named(name: string, lowerName: string): boolean {
   return name.length === lowerName.length && name.toLowerCase() === lowerName;
+}
+
+/** The text of `line` from `start`, without leading and trailing spaces and tabs (only those). */
+function trimSpaceAndTab(line: string, start: number): string {
+  let from = start;
+  let to = line.length;
+  while (from < to && isSpaceOrTab(line.charCodeAt(from))) from++;
+  while (to > from && isSpaceOrTab(line.charCodeAt(to - 1))) to--;
+  return line.slice(from, to);
+}
+
+function isSpaceOrTab(code: number): boolean {
+  return code === 0x20 || code === 0x09;
 }
 
 function valuesOf(headers: readonly HeaderField[], lowerName: string): string[] {

@@ -21,9 +21,7 @@ export function endToEnd(
 ): Array<[string, string]> {
   let named: Set<string> | undefined;
   for (const [name, value] of headers) {
-    if (name.toLowerCase() !== "connection") continue;
-    named ??= new Set();
-    for (const token of value.split(",")) named.add(token.trim().toLowerCase());
+    if (name.toLowerCase() === "connection") named = connectionTokens(value, named);
   }
   const kept: Array<[string, string]> = [];
   for (const [name, value] of headers) {
@@ -71,12 +69,24 @@ function fieldLine(name: string, value: string): string {
   return SPLITS_LINE.test(value) ? "" : `${name}: ${value}\r\n`;
 }
 
-function connectionTokens(value: string | string[]): Set<string> {
-  const named = new Set<string>();
-  for (const line of typeof value === "string" ? [value] : value) {
-    for (const token of line.split(",")) named.add(token.trim().toLowerCase());
+/**
+ * The fields a Connection header names, added to `named`. The usual `keep-alive` names only a
+ * hop-by-hop field that is dropped anyway, so no set is made for it.
+ */
+function connectionTokens(
+  value: string | readonly string[],
+  named?: Set<string>,
+): Set<string> | undefined {
+  if (typeof value !== "string") {
+    let all = named;
+    for (const line of value) all = connectionTokens(line, all);
+    return all;
   }
-  return named;
+  const lower = value.trim().toLowerCase();
+  if (lower === "keep-alive") return named;
+  const all = named ?? new Set<string>();
+  for (const token of lower.split(",")) all.add(token.trim());
+  return all;
 }
 
 /** Serialises a response head; header values are checked so nothing can split the response. */

@@ -97,6 +97,7 @@ export async function serveHttp(session: HttpSession, first?: RequestHead): Prom
 function keepAlive(head: RequestHead): boolean {
   const connection = (headerValue(head.headers, "connection") ?? "").toLowerCase();
   if (head.version === "HTTP/1.0") return connection.includes("keep-alive");
+  if (connection === "" || connection === "keep-alive") return true;
   return !connection.split(",").some((token) => token.trim() === "close");
 }
 
