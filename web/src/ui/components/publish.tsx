@@ -222,20 +222,37 @@ export function PublishPanel() {
     mutationFn: (v: number) =>
       api(`/orgs/${orgId}/policy/versions/${v}/rollback`, { method: "POST", body: {} }),
   });
+  // Discarding applies the published text to the draft, all or nothing, like `policy apply`.
+  const discard = useMutation({
+    mutationFn: (text: string) =>
+      api(`/orgs/${orgId}/policy/apply`, { method: "POST", body: { text } }),
+  });
   const diff = texts.data ? lineDiff(texts.data.published, texts.data.draft) : [];
+  const published = (versions.data?.items.length ?? 0) > 0;
 
   return (
     <div className="flex flex-col gap-3">
       {texts.isPending ? <Loading what="the draft" /> : <DraftDiff lines={diff} />}
-      <div>
+      <div className="flex flex-wrap gap-2">
         <Button
           onClick={() => publish.mutate()}
           disabled={publish.isPending || texts.isPending || diff.length === 0}
         >
           Publish the draft
         </Button>
+        {published ? (
+          <Button
+            tone="secondary"
+            disabled={discard.isPending || diff.length === 0}
+            onClick={() => texts.data && discard.mutate(texts.data.published)}
+          >
+            Discard the draft's changes
+          </Button>
+        ) : null}
       </div>
-      <ErrorBox error={texts.error ?? publish.error ?? rollback.error ?? versions.error} />
+      <ErrorBox
+        error={texts.error ?? publish.error ?? discard.error ?? rollback.error ?? versions.error}
+      />
       {versions.isPending ? (
         <Loading what="published versions" />
       ) : (
