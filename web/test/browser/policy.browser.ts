@@ -222,6 +222,20 @@ describe("policy authoring in the console, as a security engineer", () => {
     await watched.shot("policy-rolled-back");
   });
 
+  it("inspects a simulated request with the deciding rule's WAF profile", async () => {
+    const form = page.getByRole("form", { name: "Simulate a flow" });
+    await form.getByLabel("Request path (optional)").fill("/preview?url=http://0xa9fea9fe/");
+    const { draft } = await simulate("203.0.113.9", "preview.acme-demo.example");
+    await eventually(() => draft.textContent()).toContain("Inspection: block");
+    const text = (await draft.textContent()) ?? "";
+    expect(text).toContain("Draft: allow the request is blocked by inspection");
+    expect(text).toContain("web-app-inbound in rule set workloads");
+    expect(text).toContain("profiles web-waf");
+    expect(await draft.getByRole("cell", { name: "ssrf" }).count()).toBeGreaterThan(0);
+    await watched.shot("policy-simulation-inspection");
+    await form.getByLabel("Request path (optional)").fill("");
+  });
+
   it("shows hit counts with the first and last hit once a gateway reports decisions", async () => {
     const token = await registrationToken(page, "policy-gw");
     const client = new EnforcerClient({
@@ -312,7 +326,7 @@ describe("policy authoring in the console, as a security engineer", () => {
     expect(await ruleRow("no-metadata").count()).toBe(1);
   });
 
-  it("shows a loading state while the API answers, and fits a phone", async () => {
+  it("shows a loading state while the API answers, fits a phone and a dark theme", async () => {
     let release = () => {};
     const held = new Promise<void>((done) => {
       release = done;
@@ -336,6 +350,10 @@ describe("policy authoring in the console, as a security engineer", () => {
     expect(overflow).toBeLessThanOrEqual(390);
     await watched.shot("policy-phone");
     await page.setViewportSize({ width: 1280, height: 860 });
+
+    await page.getByRole("button", { name: "Switch to dark theme" }).click();
+    expect(await page.locator("html").getAttribute("data-theme")).toBe("dark");
+    await watched.shot("policy-dark");
   });
 
   it("logged no console error on any page", () => {

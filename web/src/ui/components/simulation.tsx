@@ -102,7 +102,10 @@ function Explain({ title, side }: { title: string; side: Side | null }) {
       <p className="font-medium">
         {title}
         {side.version ? ` (v${side.version})` : ""}:{" "}
-        <Badge tone={d.action === "allow" ? "good" : "bad"}>{d.action}</Badge>
+        <Badge tone={d.action === "allow" ? "good" : "bad"}>{d.action}</Badge>{" "}
+        {side.inspection?.action === "block" ? (
+          <Badge tone="bad">the request is blocked by inspection</Badge>
+        ) : null}
       </p>
       <dl className="mt-2 divide-y divide-slate-100 dark:divide-slate-800">
         <Row term="Decided by">{decidedBy(d)}</Row>
