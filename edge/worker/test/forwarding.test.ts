@@ -83,6 +83,29 @@ describe("forwarding to the origin", () => {
     expect(response.status).toBe(413);
   });
 
+  it("reads a body streamed without a declared length, and refuses one too large", async () => {
+    const edge = tenant("streamed");
+    await edge.publish(storefrontPolicy);
+    const stream = (...chunks: Uint8Array[]) =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(chunk);
+          controller.close();
+        },
+      });
+    const attack = new TextEncoder().encode("url=http://169.254.169.254/latest/meta-data/");
+    const form = { "content-type": "application/x-www-form-urlencoded" };
+    const blocked = await edge.call("/fetch", {
+      method: "POST",
+      headers: form,
+      body: stream(attack),
+    });
+    expect(blocked.status).toBe(403);
+    const half = new Uint8Array(4 * 1024 * 1024 + 1);
+    const large = await edge.call("/upload", { method: "POST", body: stream(half, half) });
+    expect(large.status).toBe(413);
+  });
+
   it("answers 502 problem+json when the origin is down", async () => {
     const edge = tenant("down", { ORIGIN_URL: "http://127.0.0.1:9" });
     await edge.publish(storefrontPolicy);
