@@ -109,7 +109,16 @@ describe("the console over the running product", () => {
     expect(await page.getByTestId("aws-role-arn").textContent()).toBe(
       "arn:aws:iam::111122223333:role/RingfenceReadOnly",
     );
+    // This control plane has no AWS settings: no quick-create link, and Verify says what to set.
+    expect(await page.getByTestId("aws-manual").textContent()).toMatch(
+      /RINGFENCE_AWS_TEMPLATE_URL/,
+    );
+    watched.expectFailure("/verify", 409);
     await page.getByRole("button", { name: "Verify role" }).click();
+    const refused = page.getByRole("main").getByRole("alert");
+    await refused.waitFor();
+    expect(await refused.textContent()).toMatch(/RINGFENCE_AWS_ENDPOINT/);
+    await page.getByRole("button", { name: "Sync now" }).click();
     await page.getByRole("cell", { name: "manual" }).waitFor();
     await watched.shot("account-aws");
   });
