@@ -22,6 +22,8 @@ describe("required literals of a pattern", () => {
     [/(?<=x)yz/, ["yz"]],
     [/%u[0-9a-f]{4}/i, ["%u"]],
     [/\0|%00/, ["\0", "%00"]],
+    [/\.{2,}[\\/]/, [".."]],
+    [/(?:ab){2}c/, ["ababc"]],
   ])("%s needs one of %j", (pattern, literals) => {
     expect(requiredLiterals(pattern)).toEqual(literals);
   });

@@ -17,6 +17,9 @@ const RFI_PARAM =
   /^(?:include|inc|require|file|page|template|tpl|doc|document|folder|root|dir|load|module|layout|conf|config|lang|language|theme|pg|read|mod)$/i;
 
 /** Detects a traversal after one extra decode, so double-encoded dot segments show too. */
+/** What traversal reads: the pattern itself, or a `%` whose decoding may spell it. */
+const TRAVERSAL_TRIGGER = new RegExp(`${TRAVERSAL.source}|%`, "i");
+
 function traversal(value: string): string | undefined {
   for (const candidate of [value, urlDecode(value)]) {
     const m = TRAVERSAL.exec(candidate);
@@ -57,6 +60,7 @@ export const lfiRules: WafRule[] = [
     transforms: ["removeNulls"],
     match: (value, field) =>
       field.name === "accept" || field.name === "referer" ? undefined : traversal(value),
+    trigger: TRAVERSAL_TRIGGER,
   },
   patternRule(
     {

@@ -174,8 +174,18 @@ class Reader {
     if (min === 0 && max === "?" && atom.exact)
       return settle({ exact: new Set([...atom.exact, ""]), any: undefined });
     if (min === 0) return UNKNOWN;
-    const any = atom.any ?? (atom.exact ? fromExact(atom.exact).any : undefined);
-    return min === 1 && max === 1 ? atom : { exact: undefined, any };
+    if (min === 1 && max === 1) return atom;
+    // The first `min` repetitions are in every match: `\.{2,}` needs "..".
+    let repeated = atom.exact;
+    for (let n = 1; repeated && n < Math.min(min, 8); n++) {
+      repeated =
+        repeated.size * (atom.exact?.size ?? 0) <= MAX_EXACT
+          ? cross(repeated, atom.exact ?? new Set())
+          : undefined;
+    }
+    const own = atom.any ?? (atom.exact ? fromExact(atom.exact).any : undefined);
+    const any = better(own, repeated && fromExact(repeated).any);
+    return settle({ exact: max === min && min <= 8 ? repeated : undefined, any });
   }
 
   private atom(): Info {

@@ -39,10 +39,14 @@ const WINDOWS_COMMANDS = [
   "driverquery|openfiles|print|prompt|wmplayer",
 ].join("|");
 
+/** Anything deobfuscateShell would change: quoting tricks, `$` forms, irregular whitespace. */
+const SHELL_NOISE = /[\\'"$]|\s\s|[^\S ]/;
 const OBFUSCATION = /\\(?=\S)|['"]|\$@|\$\{?IFS\}?|\$\*/g;
 
 /** Removes shell quoting tricks that split a command word (c\at, c'a't, ca$@t, cat${IFS}x). */
 export function deobfuscateShell(value: string): string {
+  // Most values hold no quoting trick and no irregular whitespace: one scan says so.
+  if (!SHELL_NOISE.test(value)) return value;
   // Each step runs only when its trigger characters are present: most values have none.
   let out = value;
   if (out.includes("$")) {
