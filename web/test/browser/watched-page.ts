@@ -38,8 +38,10 @@ export class WatchedPage {
   /** Waits for loading placeholders to go, then saves a full-page screenshot under `name`. */
   async shot(name: string): Promise<void> {
     await this.page.waitForLoadState("networkidle");
+    // Only loading placeholders are busy; result lines that stay on screen (also role=status,
+    // so screen readers announce them) must not hold the screenshot back.
     await this.page
-      .getByRole("status")
+      .locator('[role="status"][aria-busy="true"]')
       .first()
       .waitFor({ state: "detached", timeout: 15_000 })
       .catch(() => undefined);

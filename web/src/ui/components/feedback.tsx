@@ -47,7 +47,11 @@ export function ErrorBox({ error }: { error: unknown }) {
 /** A placeholder while data loads; announced to screen readers. */
 export function Loading({ what }: { what: string }) {
   return (
-    <p role="status" className="animate-pulse text-sm text-slate-500 dark:text-slate-400">
+    <p
+      role="status"
+      aria-busy="true"
+      className="animate-pulse text-sm text-slate-500 dark:text-slate-400"
+    >
       Loading {what}…
     </p>
   );
