@@ -12,7 +12,7 @@ import { evaluateCrs } from "./crs-eval.ts";
  * framing the gateway refuses by design (CL with TE, HTTP/2 request lines on an HTTP/1.1 wire,
  * GET with a body). Both ceilings are ratchets that may only fall.
  */
-const DETECTION_FLOOR = 0.96;
+const DETECTION_FLOOR = 0.967;
 const FALSE_POSITIVE_CEILING = 0.05;
 const RAW_FALSE_POSITIVE_CEILING = 0.054;
 

@@ -27,6 +27,24 @@ describe("shell commands need a command line", () => {
     (target) => expect(ids(target)).toContain("rce-unix-command"),
   );
 
+  it.each([
+    "/s?c=time+ifconfig",
+    "/s?c=time+bsdtar+-xf+x",
+    "/s?c=%3Btrap%20%27rm%20-rf%20file.txt%27%20SIGEXIT",
+  ])("flags a command run through a wrapper in %s", (target) => {
+    expect(ids(target)).toContain("rce-unix-command");
+  });
+
+  it.each(["/s?q=time+he+came+home", "/s?q=nice+find+thanks", "/s?q=watch+cat+videos"])(
+    "leaves a wrapper word followed by prose alone in %s",
+    (target) => expect(ids(target)).toEqual([]),
+  );
+
+  it.each(["IF++++%5B%251%5D%3D%3D%5B%5D+++ECHO+Value+Missing", "IF+red%3D%3Dred+++echo+test"])(
+    "flags a cmd.exe if comparison in %s",
+    (value) => expect(ids(`/s?c=${value}`)).toContain("rce-windows-command"),
+  );
+
   it("reads backticks around a plain name as a MySQL identifier", () => {
     expect(ids("/p", "email=%60foo%60%3B%60bar%60%3B%60def%60")).toEqual([]);
   });

@@ -20,7 +20,7 @@ const UNIX_COMMANDS = [
   "pip|pip3|npm|gem|cpan|easy_install|composer|c99|c89|g\\+\\+|clang|ld|as|objdump|nm",
   "readelf|pdb|irb|jrunscript|jjs|tclsh|wish|gdb|run-parts|ionice|taskset|setarch|flock",
   "cpulimit|stdbuf|unshare|nsenter|capsh|script|ssh-keygen|ssh-keyscan|cd|comm|perf|rmt",
-  "rmt-tar|rmt-dump|trap|lastlog|lastlogin|aa-[a-z]+|zstd|zstdcat|zstdgrep",
+  "rmt-tar|rmt-dump|trap|lastlog|lastlogin|aa-[a-z]+|zstd|zstdcat|zstdgrep|bsdtar",
   "ansible(?:-[a-z]+)?|chef-[a-z]+|visudo|cscli",
 ].join("|");
 
@@ -116,12 +116,29 @@ const ARGUMENT_LIKE = /^\s*(?:$|[-/.~$|;&<>`'"]|\d|\S*[/=]|\S+\.\S)/;
 function plausibleCommand(match: string, rest: string): boolean {
   if (/^\s*\(/.test(rest)) return false;
   const word = (/[\w.+-]+$/.exec(match.trim())?.[0] ?? "").toLowerCase();
-  return !ENGLISH_COMMANDS.has(word) || ARGUMENT_LIKE.test(rest);
+  if (!ENGLISH_COMMANDS.has(word) || ARGUMENT_LIKE.test(rest)) return true;
+  return WRAPPERS.has(word) && wrappedCommand(word, rest);
+}
+
+/*
+ * Commands whose argument is another command line. After `time`, `nice` and the like, a tool
+ * whose name is no word (`time ifconfig`) is the command; `trap` takes a command string, so any
+ * program that is not an English word counts (`trap 'rm -rf x' EXIT`). "time he came", "nice
+ * find" and "time curl …" (a level-2 shape in CRS) stay unflagged here.
+ */
+const WRAPPERS = new Set(["time", "nice", "timeout", "watch", "trap", "exec", "sudo", "nohup"]);
+const NEXT_WORD = /^\s*([\w.+-]+)/;
+const ANY_UNIX_COMMAND = new RegExp(`^(?:${UNIX_COMMANDS})$`, "i");
+
+function wrappedCommand(wrapper: string, rest: string): boolean {
+  if (DISTINCTIVE_COMMAND.test(rest)) return true;
+  const next = NEXT_WORD.exec(rest)?.[1]?.toLowerCase() ?? "";
+  return wrapper === "trap" && ANY_UNIX_COMMAND.test(next) && !ENGLISH_COMMANDS.has(next);
 }
 
 /** Tools whose names are not words, so a value that is just the name is already a command. */
 const DISTINCTIVE_COMMAND =
-  /^\s*(?:ansible(?:-[a-z]+)?|chef-[a-z]+|visudo|cscli|aa-[a-z]+|rmt-(?:tar|dump)|zstd(?:cat|grep|less)?|whoami|ifconfig|netstat|uname|passwd)(?=\s|$)/i;
+  /^\s*(?:ansible(?:-[a-z]+)?|chef-[a-z]+|visudo|cscli|aa-[a-z]+|rmt-(?:tar|dump)|zstd(?:cat|grep|less)?|whoami|ifconfig|netstat|uname|passwd|bsdtar)(?=\s|$)/i;
 
 /*
  * Only a shell expands `[abc]` in a path, which lets an attacker name /etc/passwd without the
@@ -160,6 +177,8 @@ const WINDOWS_ENGLISH = new Set(
 function windowsCommand(value: string): string | undefined {
   if (!WINDOWS_TRIGGER.test(value)) return undefined;
   for (const m of value.matchAll(WINDOWS_ANY)) {
+    // A cmd.exe `if` comparison is the command line itself, whatever word follows it.
+    if (/^\s*if\s/i.test(m[0])) return m[0];
     const word = (/[\w.]+$/.exec(m[0])?.[0] ?? "").toLowerCase();
     const rest = value.slice((m.index ?? 0) + m[0].length);
     if (!WINDOWS_ENGLISH.has(word) || ARGUMENT_LIKE.test(rest)) return m[0];
