@@ -147,5 +147,6 @@ describe("the literal gate", () => {
   it("refuses literals it could never find", () => {
     expect(() => new LiteralGate([["Upper"]])).toThrow(/lowercase ASCII/);
     expect(() => new LiteralGate([["\u00e9"]])).toThrow(/lowercase ASCII/);
+    expect(() => new LiteralGate([[`${WORD_START}${WORD_END}`]])).toThrow(/empty/);
   });
 });

@@ -29,7 +29,7 @@ export class LiteralGate {
 
   /**
    * `literals[i]` are rule i's required literals (lowercase ASCII; a leading WORD_START asks for
-   * a word start), undefined when the rule is ungated.
+   * a word start, a trailing WORD_END for a word end), undefined when the rule is ungated.
    */
   constructor(literals: readonly (readonly string[] | undefined)[]) {
     const children: Map<number, number>[] = [new Map()];
@@ -42,6 +42,8 @@ export class LiteralGate {
         const wordStart = marked.length > 1 && marked.startsWith(WORD_START);
         const wordEnd = marked.length > 1 && marked.endsWith(WORD_END);
         const literal = marked.slice(wordStart ? 1 : 0, wordEnd ? -1 : undefined);
+        // An empty literal would never be reported, and its rule never run.
+        if (literal === "") throw new Error("gate literal is empty");
         let state = 0;
         for (let i = 0; i < literal.length; i++) {
           const code = literal.charCodeAt(i);
