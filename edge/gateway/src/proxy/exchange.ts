@@ -67,6 +67,19 @@ export function refusal(
   return { kind: "refuse", status, code, message, decision: undefined, dst: { port: 0 }, finding };
 }
 
+/** The engine's decision on a request as what to do: a 403 when it denies, else the forward. */
+export function decided(
+  decision: Decision,
+  dst: Routed["dst"],
+  forward: Omit<Forward, "kind">,
+): Routed {
+  if (decision.action === "deny" && !decision.monitor) {
+    const message = "policy denies this request";
+    return { kind: "refuse", status: 403, code: "denied", message, decision, dst };
+  }
+  return { kind: "forward", ...forward, decision, dst };
+}
+
 /** One client connection speaking HTTP/1.1 to the gateway (plain, or inside intercepted TLS). */
 export type HttpSession = {
   ctx: GatewayContext;

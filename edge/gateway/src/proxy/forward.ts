@@ -8,7 +8,7 @@ import { FramingError } from "../http/errors.ts";
 import { headerValue, type RequestHead } from "../http/head.ts";
 import { SocketReader } from "../http/reader.ts";
 import { sendError } from "../http/response.ts";
-import { type Routed, refusal, serveHttp } from "./exchange.ts";
+import { decided, type Routed, refusal, serveHttp } from "./exchange.ts";
 import { forwardedClient, isTrusted, readProxyV2, socketIp } from "./identity.ts";
 import { handleConnect } from "./tunnel.ts";
 
@@ -134,17 +134,7 @@ function routeAbsolute(
     });
     memo.last.remember(policy, head.target, head.method, decision);
   }
-  if (decision.action === "deny" && !decision.monitor) {
-    return {
-      kind: "refuse",
-      status: 403,
-      code: "denied",
-      message: "policy denies this request",
-      decision,
-      dst,
-    };
-  }
-  return { kind: "forward", host, port, tls: false, path: target.path, decision, dst };
+  return decided(decision, dst, { host, port, tls: false, path: target.path });
 }
 
 /** Reads an absolute-form target and checks it against the Host header. */

@@ -3,7 +3,7 @@ import { gatewayFinding } from "../events/build.ts";
 import type { RequestHead } from "../http/head.ts";
 import { SocketReader } from "../http/reader.ts";
 import type { ClientHelloInfo } from "../tls/client-hello.ts";
-import { type Routed, serveHttp } from "./exchange.ts";
+import { decided, type Routed, serveHttp } from "./exchange.ts";
 import { terminateTls } from "./splice.ts";
 import { report, type TunnelRequest } from "./tunnel.ts";
 
@@ -104,23 +104,5 @@ function routeIntercepted(
     };
   }
   const decision = decideRequest(request, sni, head, last);
-  if (decision.action === "deny" && !decision.monitor) {
-    return {
-      kind: "refuse",
-      status: 403,
-      code: "denied",
-      message: "policy denies this request",
-      decision,
-      dst,
-    };
-  }
-  return {
-    kind: "forward",
-    host: sni,
-    port: request.port,
-    tls: true,
-    path: head.target,
-    decision,
-    dst,
-  };
+  return decided(decision, dst, { host: sni, port: request.port, tls: true, path: head.target });
 }
