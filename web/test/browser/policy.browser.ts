@@ -311,7 +311,7 @@ describe("policy authoring in the console, as a security engineer", () => {
     expect(await setOrder()).toEqual(["guard", "workloads"]);
   });
 
-  it("deletes a rule set in the draft and discards that change again", async () => {
+  it("deletes a rule set and disables a rule in the draft, then discards both", async () => {
     await page.getByRole("button", { name: "Delete rule set guard" }).click();
     await eventually(setOrder).toEqual(["workloads"]);
     const diff = page.getByTestId("draft-diff");
@@ -320,10 +320,21 @@ describe("policy authoring in the console, as a security engineer", () => {
     expect(signs).toEqual(new Set(["-"]));
     await watched.shot("policy-rule-set-deleted");
 
+    // A disabled rule stays in the draft but no longer matches.
+    await page.getByRole("button", { name: "Edit web-app-inbound" }).click();
+    const form = page.getByRole("form", { name: "Edit rule web-app-inbound" });
+    await form.getByRole("checkbox", { name: /^Enabled/ }).uncheck();
+    await form.getByRole("button", { name: "Save rule" }).click();
+    await ruleRow("web-app-inbound").getByText("disabled").waitFor();
+    const { draft, live } = await simulate("203.0.113.9", "preview.acme-demo.example");
+    await eventually(() => draft.textContent()).toContain("the default of workloads decided");
+    expect(await live.textContent()).toContain("web-app-inbound in rule set workloads");
+
     await page.getByRole("button", { name: "Discard the draft's changes" }).click();
     await page.getByText("The draft equals the published policy.").waitFor();
     expect(await setOrder()).toEqual(["guard", "workloads"]);
     expect(await ruleRow("no-metadata").count()).toBe(1);
+    expect(await ruleRow("web-app-inbound").getByText("disabled").count()).toBe(0);
   });
 
   it("shows a loading state while the API answers, fits a phone and a dark theme", async () => {

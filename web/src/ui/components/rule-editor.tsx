@@ -48,6 +48,7 @@ interface Form {
   mode: string;
   profiles: string[];
   monitor: boolean;
+  enabled: boolean;
 }
 
 function formOf(rule: Rule | undefined): Form {
@@ -61,6 +62,7 @@ function formOf(rule: Rule | undefined): Form {
     mode: rule?.mode ?? "forwarding",
     profiles: rule?.profiles ?? [],
     monitor: rule?.monitor ?? false,
+    enabled: rule?.enabled ?? true,
   };
 }
 
@@ -68,7 +70,7 @@ function formOf(rule: Rule | undefined): Form {
  * The rule as the API takes it. Empty source or destination lists are left out, which the
  * engine reads as "any"; everything else goes as typed so the API names what is wrong.
  */
-function ruleOf(form: Form, enabled: boolean): Record<string, unknown> {
+function ruleOf(form: Form): Record<string, unknown> {
   const sources = list(form.sources);
   const destinations = list(form.destinations);
   const portList = ports(form.ports);
@@ -82,7 +84,7 @@ function ruleOf(form: Form, enabled: boolean): Record<string, unknown> {
     mode: form.mode,
     profiles: form.profiles,
     monitor: form.monitor,
-    enabled,
+    enabled: form.enabled,
   };
 }
 
@@ -121,7 +123,8 @@ function ProfileChoices({
 
 /**
  * Adds a rule to a rule set, or edits one in place (`rule` given): action, sources and
- * destinations by object id, ports, forwarding or proxy mode, inspection profiles, monitor.
+ * destinations by object id, ports, forwarding or proxy mode, inspection profiles, monitor,
+ * enabled.
  * Nothing is stored until the API accepts the whole rule; a refusal names the field. The first
  * field takes the focus when it opens; Escape or Cancel calls `onClose`.
  */
@@ -147,7 +150,7 @@ export function RuleEditor({
   const base = `/orgs/${orgId}/rule-sets/${encodeURIComponent(ruleSetId)}/rules`;
   const save = useMutation({
     mutationFn: () => {
-      const body = ruleOf(form, rule?.enabled ?? true);
+      const body = ruleOf(form);
       return rule
         ? api(`${base}/${encodeURIComponent(rule.id)}`, { method: "PUT", body })
         : api(base, { method: "POST", body: { rule: body }, idempotencyKey: newIdempotencyKey() });
@@ -221,14 +224,24 @@ export function RuleEditor({
           value={form.ports}
           onChange={text("ports")}
         />
-        <label className="flex items-center gap-2 self-center text-sm">
-          <input
-            type="checkbox"
-            checked={form.monitor}
-            onChange={(e) => setForm({ ...form, monitor: e.target.checked })}
-          />
-          Monitor only (log matches, do not enforce)
-        </label>
+        <div className="flex flex-col gap-1 self-center text-sm">
+          <label className="flex items-center gap-2">
+            <input
+              type="checkbox"
+              checked={form.monitor}
+              onChange={(e) => setForm({ ...form, monitor: e.target.checked })}
+            />
+            Monitor only (log matches, do not enforce)
+          </label>
+          <label className="flex items-center gap-2">
+            <input
+              type="checkbox"
+              checked={form.enabled}
+              onChange={(e) => setForm({ ...form, enabled: e.target.checked })}
+            />
+            Enabled (a disabled rule is kept but never matches)
+          </label>
+        </div>
       </div>
       <ProfileChoices
         policy={policy}

@@ -89,6 +89,7 @@ function RuleRow({
         <Td>
           <span className="font-mono text-xs">{rule.id}</span>
           {rule.name ? <span className="block text-xs text-slate-500">{rule.name}</span> : null}
+          {rule.enabled ? null : <Badge tone="warn">disabled</Badge>}
         </Td>
         <Td>
           <Badge tone={rule.action === "allow" ? "good" : "bad"}>{rule.action}</Badge>
