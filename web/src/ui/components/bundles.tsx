@@ -27,7 +27,7 @@ export function Bundles() {
           <Td mono>{b.hash.slice(0, 16)}…</Td>
           <Td mono>{b.keyId}</Td>
           <Td>{when(b.createdAt)}</Td>
-          <Td>{b.version === latest ? <Badge tone="good">running</Badge> : null}</Td>
+          <Td>{b.version === latest ? <Badge tone="good">latest</Badge> : null}</Td>
         </tr>
       ))}
     </Table>
