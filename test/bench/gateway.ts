@@ -28,7 +28,7 @@ import {
   startGateway,
 } from "../../edge/gateway/src/index.ts";
 import { processCpuMs } from "./lib/pin.ts";
-import { interleave } from "./lib/rounds.ts";
+import { interleave, type RoundContext } from "./lib/rounds.ts";
 
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 4_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -367,11 +367,14 @@ async function measureAll(p: Ports) {
   // how much of the shared machine the load generator got, so it stays readable under noise.
   const cpu = new Map<number, { ms: number; requests: number }>();
   const loaded =
-    (name: string, proxy: Proxy, open: () => Promise<tls.TLSSocket>, rate: number) => async () => {
+    (name: string, proxy: Proxy, open: () => Promise<tls.TLSSocket>, rate: number) =>
+    async ({ warmup }: RoundContext) => {
       const before = processCpuMs(proxy.pid);
       const result = await load(open, rate);
       if (result.requests === 0) throw new Error(`${name} answered no request`);
-      if (rate === 0) {
+      // Warm-up rounds are left out: they hold each process's JIT warm-up, and the reference
+      // runs twice per round (A/A), so counting them would charge the gateway a larger share.
+      if (rate === 0 && !warmup) {
         const total = cpu.get(proxy.pid) ?? { ms: 0, requests: 0 };
         total.ms += processCpuMs(proxy.pid) - before;
         total.requests += result.requests;

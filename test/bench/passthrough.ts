@@ -29,7 +29,7 @@ import {
   stopChild,
 } from "./lib/pin.ts";
 import { writeResult } from "./lib/results.ts";
-import { interleave } from "./lib/rounds.ts";
+import { interleave, type RoundContext } from "./lib/rounds.ts";
 import { round } from "./lib/stats.ts";
 
 const PHASE_SECONDS = Number(process.env.BENCH_PHASE_SECONDS ?? 4);
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     // CPU the Node proxies spend per request: unlike req/s it does not depend on how much of
     // the shared machine autocannon got, so it stays readable when the A/A floor is wide.
     const cpu = new Map<number, { ms: number; requests: number }>();
-    const load = (port: number, path?: string, pid?: number) => async () => {
+    const load = (port: number, path?: string, pid?: number) => async (round: RoundContext) => {
       const before = pid ? processCpuMs(pid) : 0;
       const figures = await runLoad({
         url: `http://127.0.0.1:${port}`,
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
         connections: CONNECTIONS,
         durationSeconds: PHASE_SECONDS,
       });
-      if (pid) {
+      if (pid && !round.warmup) {
         const total = cpu.get(pid) ?? { ms: 0, requests: 0 };
         total.ms += processCpuMs(pid) - before;
         total.requests += figures.requests;
@@ -200,7 +200,7 @@ async function main(): Promise<void> {
       ratios: result.ratios,
       aa: result.aa,
       gatewayRatio: round(result.ratios.gateway?.median ?? 0),
-      // Warm-up rounds included; the A/A twin of the reference is counted with the reference.
+      // Measured rounds only; the A/A twin of the reference is counted with the reference.
       cpuMicrosecondsPerRequest: {
         gateway: perRequest(gateway.child.pid),
         reference: perRequest(undici.child.pid),

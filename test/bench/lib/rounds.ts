@@ -1,9 +1,15 @@
 import { type Summary, summarise } from "./stats.ts";
 
+/** Which round a measurement belongs to; warm-up rounds are measured but not reported. */
+export interface RoundContext {
+  round: number;
+  warmup: boolean;
+}
+
 /** One contender in an interleaved comparison: a name and a measurement that returns a figure. */
 export interface Contender {
   name: string;
-  measure(): Promise<number>;
+  measure(context: RoundContext): Promise<number>;
 }
 
 export interface RoundsOptions {
@@ -38,10 +44,11 @@ export async function interleave(options: RoundsOptions): Promise<RoundsResult> 
   for (let round = 0; round < options.warmupRounds + options.rounds; round += 1) {
     const order = all.map((_, i) => all[(i + round) % all.length]);
     const measured = new Map<string, number>();
+    const context = { round, warmup: round < options.warmupRounds };
     for (const contender of order) {
-      if (contender) measured.set(contender.name, await contender.measure());
+      if (contender) measured.set(contender.name, await contender.measure(context));
     }
-    if (round < options.warmupRounds) continue;
+    if (context.warmup) continue;
     for (const [name, figure] of measured) figures.get(name)?.push(figure);
   }
 
