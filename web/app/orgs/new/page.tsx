@@ -18,6 +18,41 @@ function slugOf(name: string): string {
     .slice(0, 40);
 }
 
+/** Joins the organisation whose invitation token the signed-in person was given. */
+function JoinForm() {
+  const router = useRouter();
+  const [token, setToken] = useState("");
+  const join = useMutation({
+    mutationFn: () =>
+      api<{ organization: Organization }>("/invitations/accept", {
+        method: "POST",
+        body: { token: token.trim() },
+      }),
+    onSuccess: ({ organization }) => router.push(`/orgs/${organization.id}`),
+  });
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    join.mutate();
+  };
+
+  return (
+    <form onSubmit={onSubmit} className="flex flex-col gap-3">
+      <TextField
+        label="Invitation token"
+        required
+        value={token}
+        onChange={(e) => setToken(e.target.value)}
+        hint="The token an administrator of the organisation sent you."
+      />
+      <ErrorBox error={join.error} />
+      <Button type="submit" disabled={join.isPending}>
+        Join
+      </Button>
+    </form>
+  );
+}
+
 export default function NewOrganizationPage() {
   const router = useRouter();
   const [name, setName] = useState("");
@@ -55,6 +90,8 @@ export default function NewOrganizationPage() {
           Create
         </Button>
       </form>
+      <h2 className="mt-10 mb-4 text-lg font-medium">Or join one you were invited to</h2>
+      <JoinForm />
     </main>
   );
 }
