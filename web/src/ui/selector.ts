@@ -75,3 +75,30 @@ export function membershipDiff(before: Set<string>, after: Set<string>) {
     removed: [...before].filter((id) => !after.has(id)).sort(),
   };
 }
+
+/**
+ * The objects that take in the asset: dynamic objects whose selector (and scope) select it, and
+ * groups with a member among those and none of their exclusions. A group that refers back to
+ * itself through others counts as not containing it, so a cycle cannot loop.
+ */
+export function containingObjects(
+  objects: readonly AddressObject[],
+  asset: Asset,
+): AddressObject[] {
+  const byId = new Map(objects.map((o) => [o.id, o]));
+  const judged = new Map<string, boolean>();
+  const contains = (id: string): boolean => {
+    const known = judged.get(id);
+    if (known !== undefined) return known;
+    judged.set(id, false);
+    const object = byId.get(id);
+    let inside = false;
+    if (object?.kind === "dynamic") inside = objectSelects(object, asset) === true;
+    if (object?.kind === "group") {
+      inside = object.include.some(contains) && !(object.exclude ?? []).some(contains);
+    }
+    judged.set(id, inside);
+    return inside;
+  };
+  return objects.filter((o) => contains(o.id));
+}

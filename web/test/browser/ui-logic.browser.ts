@@ -1,11 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Asset } from "@ringfence/engine/documents";
+import type { AddressObject, Asset } from "@ringfence/engine/documents";
 import { describe, expect, it } from "vitest";
 import { lineDiff } from "../../src/ui/components/publish.tsx";
 import { moved } from "../../src/ui/components/rule-sets.tsx";
 import { filterAssets, NO_FILTERS } from "../../src/ui/inventory.ts";
-import { checkSelector, matchingIds, membershipDiff } from "../../src/ui/selector.ts";
+import {
+  checkSelector,
+  containingObjects,
+  matchingIds,
+  membershipDiff,
+} from "../../src/ui/selector.ts";
 import type { InventoryItem } from "../../src/ui/types.ts";
 
 async function fixtureAssets(): Promise<Asset[]> {
@@ -38,6 +43,26 @@ describe("the console's own logic", () => {
     expect(filterAssets(all, { ...NO_FILTERS, tag: "Cost Center" })).toHaveLength(1);
     const found = filterAssets(all, { ...NO_FILTERS, region: "us-east-1", search: "10.0.2.11" });
     expect(found.map((i) => i.asset.name)).toEqual(["web-2"]);
+  });
+
+  it("finds the dynamic objects and the groups of them that take in an asset", async () => {
+    const [web1] = await fixtureAssets();
+    if (!web1) throw new Error("the fixture lost its first asset");
+    const objects: AddressObject[] = [
+      { id: "web", kind: "dynamic", selector: 'tag.Role == "web"' },
+      { id: "batch", kind: "dynamic", selector: 'tag.Role == "batch"' },
+      { id: "east", kind: "dynamic", selector: 'region == "us-east-1"' },
+      { id: "fleet", kind: "group", include: ["web", "batch"] },
+      { id: "fleet-not-east", kind: "group", include: ["fleet"], exclude: ["east"] },
+      { id: "loop-a", kind: "group", include: ["loop-b"] },
+      { id: "loop-b", kind: "group", include: ["loop-a"] },
+      { id: "office", kind: "static", addresses: ["10.0.0.0/8"] },
+    ];
+    const ids = containingObjects(objects, web1).map((o) => o.id);
+    expect({ region: web1.region, ids }).toEqual({
+      region: "us-east-1",
+      ids: ["web", "east", "fleet"],
+    });
   });
 
   it("reorders rules by one step and leaves the ends in place", () => {

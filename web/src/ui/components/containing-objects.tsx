@@ -2,11 +2,11 @@
 
 import Link from "next/link";
 import { useHasApi, useOrgId, useOrgList } from "../hooks.ts";
-import { objectSelects } from "../selector.ts";
+import { containingObjects } from "../selector.ts";
 import type { AddressObject, Asset } from "../types.ts";
 import { Empty, ErrorBox, Loading } from "./feedback.tsx";
 
-/** The draft's dynamic address objects whose selector (and scope) take in this asset. */
+/** The draft's address objects that take in this asset: dynamic ones and groups of them. */
 export function ContainingObjects({ asset }: { asset: Asset }) {
   const served = useHasApi("/api/v1/orgs/{orgId}/objects");
   if (served === undefined) return <Loading what="address objects" />;
@@ -21,9 +21,9 @@ function Containing({ asset }: { asset: Asset }) {
   const objects = useOrgList<AddressObject>("objects");
   if (objects.isPending) return <Loading what="address objects" />;
   if (objects.error) return <ErrorBox error={objects.error} />;
-  const containing = objects.data.items.filter((o) => objectSelects(o, asset));
+  const containing = containingObjects(objects.data.items, asset);
   if (containing.length === 0)
-    return <Empty title="No dynamic address object selects this asset." />;
+    return <Empty title="No dynamic address object or group takes in this asset." />;
   return (
     <ul className="flex flex-wrap gap-2">
       {containing.map((o) => (
