@@ -37,7 +37,18 @@ function bodyOf(object: AddressObject | null): string {
   return "";
 }
 
-function DiffList({ title, ids, sign }: { title: string; ids: string[]; sign: "+" | "−" }) {
+/** Assets an edit adds or removes, by name (when they have one) and cloud id. */
+function DiffList({
+  title,
+  ids,
+  sign,
+  named,
+}: {
+  title: string;
+  ids: string[];
+  sign: "+" | "−";
+  named: (assetId: string) => string;
+}) {
   const tone =
     sign === "+" ? "text-emerald-700 dark:text-emerald-300" : "text-rose-700 dark:text-rose-300";
   return (
@@ -48,7 +59,7 @@ function DiffList({ title, ids, sign }: { title: string; ids: string[]; sign: "+
       <ul className={`mt-1 max-h-48 overflow-auto font-mono text-xs ${tone}`}>
         {ids.map((id) => (
           <li key={id}>
-            {sign} {id}
+            {sign} {named(id) === id ? id : `${named(id)} · ${id}`}
           </li>
         ))}
       </ul>
@@ -155,8 +166,8 @@ export function ObjectEditor({
             ))}
           </ul>
           <div className="grid gap-3 sm:grid-cols-2" data-testid="membership-diff">
-            <DiffList title="Added by this change" ids={diff.added} sign="+" />
-            <DiffList title="Removed by this change" ids={diff.removed} sign="−" />
+            <DiffList title="Added by this change" ids={diff.added} sign="+" named={named} />
+            <DiffList title="Removed by this change" ids={diff.removed} sign="−" named={named} />
           </div>
         </Card>
       ) : null}
