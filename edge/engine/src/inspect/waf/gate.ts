@@ -16,14 +16,13 @@ function isWordChar(code: number): boolean {
 }
 
 export class LiteralGate {
+  /** Transitions; a state with outputs is stored as its complement, so one read tells both. */
   private readonly table: Int32Array;
   /**
    * Per state, triples of (rule, start, end): the rules whose literal ends here; `start` is the
    * literal's length when it must start a word (0 otherwise), `end` 1 when it must end one.
    */
   private readonly outputs: (number[] | undefined)[];
-  /** 1 for states with outputs: a byte test keeps the hot loop off the outputs array. */
-  private readonly final: Uint8Array;
   /** How many rules have literals; the scan stops once all of them are marked. */
   readonly gated: number;
 
@@ -62,7 +61,6 @@ export class LiteralGate {
     this.gated = literals.filter((l) => l !== undefined).length;
     this.table = new Int32Array(children.length * 128);
     this.outputs = new Array(children.length);
-    this.final = new Uint8Array(children.length);
     this.link(children, own);
   }
 
@@ -86,7 +84,6 @@ export class LiteralGate {
       }
       const pairs = [...(own[state] ?? []), ...(this.outputs[fail[state] ?? 0] ?? [])];
       this.outputs[state] = state !== 0 && pairs.length > 0 ? pairs : undefined;
-      this.final[state] = this.outputs[state] ? 1 : 0;
     }
     // Upper case reads as lower case: the literals are lowercase and the rules' regexes either
     // ignore case or are matched against a value whose case the gate does not need to keep.
@@ -95,11 +92,15 @@ export class LiteralGate {
         this.table[state * 128 + code] = this.table[state * 128 + code + 32] ?? 0;
       }
     }
+    for (let n = 0; n < this.table.length; n++) {
+      const target = this.table[n] ?? 0;
+      if (this.outputs[target] !== undefined) this.table[n] = ~target;
+    }
   }
 
   /** Marks in `hits` (one slot per rule) every rule one of whose literals occurs in `text`. */
   scan(text: string, hits: Uint8Array): void {
-    const { table, outputs, final } = this;
+    const { table, outputs } = this;
     let remaining = this.gated;
     let state = 0;
     for (let i = 0; i < text.length; i++) {
@@ -113,7 +114,8 @@ export class LiteralGate {
         code = code === 0x17f ? 115 : 107;
       }
       state = table[(state << 7) | code] ?? 0;
-      if (final[state] === 0) continue;
+      if (state >= 0) continue;
+      state = ~state;
       const out = outputs[state] ?? [];
       for (let n = 0; n < out.length; n += 3) {
         const rule = out[n] ?? 0;
