@@ -5,6 +5,7 @@ import type { AwsReplay } from "../../../test/replay/aws/index.ts";
 import { CALLER, demoAccount, startAwsReplay, world } from "../discovery/aws-fixtures.ts";
 import { type DnsZone, startDnsZone } from "../support/dns-zone.ts";
 import { type ConsoleSession, goTo, openConsole, signInOwner } from "./session.ts";
+import { connectIdentityProvider, signInWithSso } from "./sso.ts";
 import type { WatchedPage } from "./watched-page.ts";
 
 // Onboarding, an account's history and the organisation switcher, driven in Chromium against
@@ -91,35 +92,22 @@ describe("onboarding, account history and organisations in the console", () => {
   });
 
   it("verifies an email domain by its TXT record and connects the identity provider", async () => {
-    await page.getByLabel("Email domain").fill(SSO_DOMAIN);
-    await page.getByRole("button", { name: "Add domain" }).click();
-    const row = page.getByRole("row").filter({ hasText: SSO_DOMAIN });
-    await row.getByText("unverified").waitFor();
-    const record = /^(\S+) TXT "(.+)"$/.exec(
-      (await row.getByRole("cell").nth(1).textContent()) ?? "",
-    );
-    expect(record?.[1]).toBe(`_ringfence-challenge.${SSO_DOMAIN}`);
-    // The customer publishes the record; the control plane finds it through its DNS server.
-    zone?.txt.set(record?.[1] ?? "", [[record?.[2] ?? ""]]);
-    await row.getByRole("button", { name: "Verify" }).click();
-    await row.getByText("verified", { exact: true }).waitFor();
-
-    await page.getByLabel("Issuer").fill(op?.issuer ?? "");
-    await page.getByLabel("Client id").fill(OP_CLIENT.clientId);
-    await page.getByLabel("Client secret").fill(OP_CLIENT.clientSecret);
-    await page.getByRole("button", { name: "Save" }).click();
-    await page.getByText(/Redirect URI to register: .*\/api\/v1\/auth\/sso\/callback$/).waitFor();
-    expect(await page.getByTestId("sso-state").count()).toBe(0);
+    if (!zone || !op) throw new Error("the DNS zone or the identity provider did not start");
+    await connectIdentityProvider(page, { zone, op, domain: SSO_DOMAIN, client: OP_CLIENT });
     await watched.shot("sso-configured");
   });
 
   it("signs a member of the verified domain in through the provider, just in time", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/sign-in/);
-    op?.signInAs({ sub: "op-dana", email: `dana@${SSO_DOMAIN}`, name: "Dana Scully" });
     await page.getByLabel("Work address").fill(`dana@${SSO_DOMAIN}`);
     await watched.shot("sign-in-sso");
-    await page.getByRole("button", { name: "Continue with SSO" }).click();
+    if (!op) throw new Error("the identity provider did not start");
+    await signInWithSso(page, op, {
+      sub: "op-dana",
+      email: `dana@${SSO_DOMAIN}`,
+      name: "Dana Scully",
+    });
     await page.waitForURL((url) => url.pathname === orgPath);
     const switcher = page.getByLabel("Organisation");
     expect(await switcher.locator("option:checked").textContent()).toBe("Acme Corp (viewer)");
