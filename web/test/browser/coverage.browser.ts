@@ -1,7 +1,8 @@
+import { join } from "node:path";
 import { EnforcerClient } from "@ringfence/engine/control";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "./harness.ts";
+import { DEMO_PASSWORD, SCREENSHOT_DIR } from "./harness.ts";
 import {
   type ConsoleSession,
   goTo,
@@ -286,6 +287,46 @@ describe("the console flows the other suites leave out", () => {
     await current.waitFor();
     expect(await current.getByRole("cell", { name: "password" }).count()).toBe(1);
     await watched.shot("account-sessions");
+  });
+
+  it("shows a loading placeholder while the inventory is on its way", async () => {
+    let release = () => {};
+    const held = new Promise<void>((done) => {
+      release = done;
+    });
+    await page.goto(session?.url(`${orgPath}/inventory`) ?? "");
+    await page.getByTestId("asset-count").waitFor();
+    await page.route("**/api/v1/orgs/*/inventory**", async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.reload();
+    await page.getByRole("status").filter({ hasText: "Loading the inventory" }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, "inventory-loading.png"), fullPage: true });
+    release();
+    // Unrouting only once the held request went on: a handler still waiting would be bypassed.
+    await page.getByTestId("asset-count").waitFor();
+    await page.unroute("**/api/v1/orgs/*/inventory**");
+  });
+
+  it("fits every section on a phone in the dark theme without scrolling sideways", async () => {
+    const links = page.getByRole("navigation", { name: "Sections" }).getByRole("link");
+    const paths = await links.evaluateAll((all) => all.map((a) => a.getAttribute("href") ?? ""));
+    expect(paths.length).toBeGreaterThan(10);
+    await page.getByRole("button", { name: "Switch to dark theme" }).click();
+    await page.setViewportSize({ width: 390, height: 844 });
+
+    const sideways: string[] = [];
+    for (const path of paths) {
+      await page.goto(session?.url(path) ?? "");
+      expect(await page.locator("html").getAttribute("data-theme")).toBe("dark");
+      const name = path.slice(orgPath.length + 1) || "overview";
+      await watched.shot(`phone-dark-${name}`);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (width > 390) sideways.push(`${name}: ${width}px`);
+    }
+    expect(sideways).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 
   it("logged no console error on any page", () => {
