@@ -9,6 +9,7 @@ import {
   openConsole,
   registrationToken,
   signInOwner,
+  withRequestsHeld,
 } from "./session.ts";
 import type { WatchedPage } from "./watched-page.ts";
 
@@ -290,23 +291,16 @@ describe("the console flows the other suites leave out", () => {
   });
 
   it("shows a loading placeholder while the inventory is on its way", async () => {
-    let release = () => {};
-    const held = new Promise<void>((done) => {
-      release = done;
-    });
     await page.goto(session?.url(`${orgPath}/inventory`) ?? "");
-    await page.getByTestId("asset-count").waitFor();
-    await page.route("**/api/v1/orgs/*/inventory**", async (route) => {
-      await held;
-      await route.continue();
-    });
-    await page.reload();
-    await page.getByRole("status").filter({ hasText: "Loading the inventory" }).waitFor();
-    await page.screenshot({ path: join(SCREENSHOT_DIR, "inventory-loading.png"), fullPage: true });
-    release();
-    // Unrouting only once the held request went on: a handler still waiting would be bypassed.
-    await page.getByTestId("asset-count").waitFor();
-    await page.unroute("**/api/v1/orgs/*/inventory**");
+    const count = page.getByTestId("asset-count");
+    await count.waitFor();
+    const loading = async () => {
+      await page.reload();
+      await page.getByRole("status").filter({ hasText: "Loading the inventory" }).waitFor();
+      const path = join(SCREENSHOT_DIR, "inventory-loading.png");
+      await page.screenshot({ path, fullPage: true });
+    };
+    await withRequestsHeld(page, "**/api/v1/orgs/*/inventory**", loading, () => count.waitFor());
   });
 
   it("fits every section on a phone in the dark theme without scrolling sideways", async () => {

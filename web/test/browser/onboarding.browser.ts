@@ -1,11 +1,16 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type OidcProvider, startOidcProvider } from "../../../test/oidc/provider.ts";
+import type { OidcProvider } from "../../../test/oidc/provider.ts";
 import type { AwsReplay } from "../../../test/replay/aws/index.ts";
 import { CALLER, demoAccount, startAwsReplay, world } from "../discovery/aws-fixtures.ts";
-import { type DnsZone, startDnsZone } from "../support/dns-zone.ts";
-import { type ConsoleSession, goTo, openConsole, signInOwner } from "./session.ts";
-import { connectIdentityProvider, signInWithSso } from "./sso.ts";
+import type { DnsZone } from "../support/dns-zone.ts";
+import { type ConsoleSession, goTo, signInOwner } from "./session.ts";
+import {
+  connectIdentityProvider,
+  openConsoleWithSso,
+  type SsoConsole,
+  signInWithSso,
+} from "./sso.ts";
 import type { WatchedPage } from "./watched-page.ts";
 
 // Onboarding, an account's history and the organisation switcher, driven in Chromium against
@@ -13,11 +18,10 @@ import type { WatchedPage } from "./watched-page.ts";
 // same one the verify route's API tests use; the control plane reaches it as configured. SSO
 // runs against the test OpenID provider on loopback, and domains are verified through a DNS
 // server on loopback that the control plane is pointed at (RINGFENCE_DNS_SERVERS).
+let sso: SsoConsole | undefined;
 let session: ConsoleSession | undefined;
 let zone: DnsZone | undefined;
 let op: OidcProvider | undefined;
-/** Origins besides the console's that Chromium may reach: the identity provider, once started. */
-const alsoAllowed = new Set<string>();
 const SSO_DOMAIN = "acme-sso.test";
 const OP_CLIENT = { clientId: "ringfence-console", clientSecret: "op-secret-for-browser-tests" };
 let watched: WatchedPage;
@@ -28,35 +32,23 @@ const customer = demoAccount();
 
 beforeAll(async () => {
   replay = await startAwsReplay(world([customer], 1000));
-  zone = await startDnsZone();
-  session = await openConsole(
-    {
-      RINGFENCE_AWS_ACCESS_KEY_ID: CALLER.accessKeyId,
-      RINGFENCE_AWS_SECRET_ACCESS_KEY: CALLER.secretAccessKey,
-      RINGFENCE_AWS_ENDPOINT: replay.url,
-      RINGFENCE_AWS_TEMPLATE_URL: "https://templates.example/ringfence-readonly-role.yaml",
-      RINGFENCE_AWS_PRINCIPAL_ARN: CALLER.arn,
-      // The replay's loopback address is the only non-global destination discovery may reach.
-      RINGFENCE_OUTBOUND_ALLOW: "127.0.0.1",
-      AWS_EC2_METADATA_DISABLED: "true",
-      RINGFENCE_SSO_EGRESS_ALLOW: "127.0.0.1",
-      RINGFENCE_DNS_SERVERS: zone.server,
-    },
-    alsoAllowed,
-  );
+  sso = await openConsoleWithSso(OP_CLIENT, {
+    RINGFENCE_AWS_ACCESS_KEY_ID: CALLER.accessKeyId,
+    RINGFENCE_AWS_SECRET_ACCESS_KEY: CALLER.secretAccessKey,
+    RINGFENCE_AWS_ENDPOINT: replay.url,
+    RINGFENCE_AWS_TEMPLATE_URL: "https://templates.example/ringfence-readonly-role.yaml",
+    RINGFENCE_AWS_PRINCIPAL_ARN: CALLER.arn,
+    // The replay's loopback address is the only non-global destination discovery may reach.
+    RINGFENCE_OUTBOUND_ALLOW: "127.0.0.1",
+    AWS_EC2_METADATA_DISABLED: "true",
+  });
+  ({ session, zone, op } = sso);
   watched = session.watched;
   page = session.page;
-  // The provider registers the console's callback, so it starts once the console's port is known.
-  op = await startOidcProvider({
-    clients: [{ ...OP_CLIENT, redirectUris: [`${session.origin}/api/v1/auth/sso/callback`] }],
-  });
-  alsoAllowed.add(new URL(op.issuer).origin);
 }, 900_000);
 
 afterAll(async () => {
-  await session?.close();
-  await op?.close();
-  await zone?.close();
+  await sso?.close();
   await replay?.close();
 });
 

@@ -80,3 +80,31 @@ export async function registrationToken(page: Page, name: string): Promise<strin
   await page.getByRole("button", { name: "Create registration token" }).click();
   return (await page.getByTestId("shown-once").textContent()) ?? "";
 }
+
+/**
+ * Holds the page's requests to `pattern` while `whileHeld` runs (to see a loading state), then
+ * lets them go and waits for `afterwards`. Unrouting waits for that: a handler still holding a
+ * request when it is removed would let the request bypass it.
+ */
+export async function withRequestsHeld(
+  page: Page,
+  pattern: string,
+  whileHeld: () => Promise<void>,
+  afterwards: () => Promise<void>,
+): Promise<void> {
+  let release = () => {};
+  const held = new Promise<void>((done) => {
+    release = done;
+  });
+  await page.route(pattern, async (route) => {
+    await held;
+    await route.continue();
+  });
+  try {
+    await whileHeld();
+  } finally {
+    release();
+  }
+  await afterwards();
+  await page.unroute(pattern);
+}

@@ -1,8 +1,61 @@
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
-import type { OidcProvider, OidcUser } from "../../../test/oidc/provider.ts";
-import type { DnsZone } from "../support/dns-zone.ts";
-import { goTo } from "./session.ts";
+import {
+  type OidcProvider,
+  type OidcUser,
+  startOidcProvider,
+} from "../../../test/oidc/provider.ts";
+import { type DnsZone, startDnsZone } from "../support/dns-zone.ts";
+import { type ConsoleSession, goTo, openConsole } from "./session.ts";
+
+/** A console whose control plane reaches a DNS zone and an OpenID provider, both on loopback. */
+export interface SsoConsole {
+  session: ConsoleSession;
+  zone: DnsZone;
+  op: OidcProvider;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the DNS zone, the console (with `settings` besides the SSO ones) and then the provider,
+ * which registers the console's callback once its port is known; Chromium may reach it too.
+ */
+export async function openConsoleWithSso(
+  client: { clientId: string; clientSecret: string },
+  settings: Record<string, string> = {},
+): Promise<SsoConsole> {
+  const zone = await startDnsZone();
+  const alsoAllowed = new Set<string>();
+  let session: ConsoleSession | undefined;
+  try {
+    session = await openConsole(
+      {
+        ...settings,
+        RINGFENCE_SSO_EGRESS_ALLOW: "127.0.0.1",
+        RINGFENCE_DNS_SERVERS: zone.server,
+      },
+      alsoAllowed,
+    );
+    const callback = `${session.origin}/api/v1/auth/sso/callback`;
+    const op = await startOidcProvider({ clients: [{ ...client, redirectUris: [callback] }] });
+    alsoAllowed.add(new URL(op.issuer).origin);
+    const opened = session;
+    return {
+      session,
+      zone,
+      op,
+      close: async () => {
+        await opened.close();
+        await op.close();
+        await zone.close();
+      },
+    };
+  } catch (error) {
+    await session?.close();
+    await zone.close();
+    throw error;
+  }
+}
 
 /** What an organisation's owner needs to connect the test OpenID provider from the console. */
 export interface IdentityProviderSetup {

@@ -1,19 +1,19 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type OidcProvider, startOidcProvider } from "../../../test/oidc/provider.ts";
-import { type DnsZone, startDnsZone } from "../support/dns-zone.ts";
-import { type ConsoleSession, goTo, openConsole, signInOwner } from "./session.ts";
-import { connectIdentityProvider, signInWithSso } from "./sso.ts";
+import { goTo, signInOwner } from "./session.ts";
+import {
+  connectIdentityProvider,
+  openConsoleWithSso,
+  type SsoConsole,
+  signInWithSso,
+} from "./sso.ts";
 import type { WatchedPage } from "./watched-page.ts";
 
 // A sensitive action by a person whom SSO created (so without a password or a second factor)
 // once their session is older than the step-up window: the console asks them to confirm at
 // their identity provider, and after the round trip the same action succeeds. The window is
 // the shortest the control plane accepts (one minute), so the test waits it out once.
-let session: ConsoleSession | undefined;
-let zone: DnsZone | undefined;
-let op: OidcProvider | undefined;
-const alsoAllowed = new Set<string>();
+let sso: SsoConsole | undefined;
 const DOMAIN = "stepup-sso.test";
 const CLIENT = { clientId: "ringfence-console", clientSecret: "op-secret-for-step-up-tests" };
 const ADMIN = {
@@ -28,28 +28,12 @@ let page: Page;
 let orgPath = "";
 
 beforeAll(async () => {
-  zone = await startDnsZone();
-  session = await openConsole(
-    {
-      RINGFENCE_SSO_EGRESS_ALLOW: "127.0.0.1",
-      RINGFENCE_DNS_SERVERS: zone.server,
-      RINGFENCE_STEP_UP_MINUTES: "1",
-    },
-    alsoAllowed,
-  );
-  watched = session.watched;
-  page = session.page;
-  op = await startOidcProvider({
-    clients: [{ ...CLIENT, redirectUris: [`${session.origin}/api/v1/auth/sso/callback`] }],
-  });
-  alsoAllowed.add(new URL(op.issuer).origin);
+  sso = await openConsoleWithSso(CLIENT, { RINGFENCE_STEP_UP_MINUTES: "1" });
+  watched = sso.session.watched;
+  page = sso.session.page;
 }, 900_000);
 
-afterAll(async () => {
-  await session?.close();
-  await op?.close();
-  await zone?.close();
-});
+afterAll(async () => sso?.close());
 
 /** Fills the API key form and submits it. */
 async function createKey(name: string): Promise<void> {
@@ -59,8 +43,9 @@ async function createKey(name: string): Promise<void> {
 
 describe("step-up at the identity provider for an SSO-only member", () => {
   it("connects the provider with a group that makes admins", async () => {
-    orgPath = session ? await signInOwner(session) : "";
-    if (!zone || !op) throw new Error("the DNS zone or the identity provider did not start");
+    if (!sso) throw new Error("the console with its identity provider did not start");
+    orgPath = await signInOwner(sso.session);
+    const { zone, op } = sso;
     const setup = { zone, op, domain: DOMAIN, client: CLIENT, groupRoles: "rf-admins=admin" };
     await connectIdentityProvider(page, setup);
     await page.getByRole("button", { name: "Sign out" }).click();
@@ -68,8 +53,8 @@ describe("step-up at the identity provider for an SSO-only member", () => {
   });
 
   it("signs the admin in through the provider, just in time, as an admin", async () => {
-    if (!op) throw new Error("the identity provider did not start");
-    await signInWithSso(page, op, ADMIN);
+    if (!sso) throw new Error("the identity provider did not start");
+    await signInWithSso(page, sso.op, ADMIN);
     await page.waitForURL((url) => url.pathname === orgPath);
     const switcher = page.getByLabel("Organisation");
     expect(await switcher.locator("option:checked").textContent()).toBe("Acme Corp (admin)");
