@@ -266,7 +266,7 @@ describe("the console flows the other suites leave out", () => {
     expect(session && (await signInOwner(session))).toBe(orgPath);
     await go("Members");
     const role = page.getByLabel(`Role of ${MEMBER.email}`);
-    await Promise.all([
+    const [changed] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === "PATCH" && r.ok()),
       role.selectOption("editor"),
     ]);
@@ -280,6 +280,15 @@ describe("the console flows the other suites leave out", () => {
     await page.reload();
     await page.getByRole("heading", { name: "Members" }).first().waitFor();
     expect(await page.getByLabel(`Role of ${MEMBER.email}`).count()).toBe(0);
+
+    // The audit log has each step, the role change under the request id its response carried.
+    await go("Audit log");
+    const rows = page.locator("tbody tr");
+    await rows.filter({ hasText: "member.remove" }).waitFor();
+    const update = await rows.filter({ hasText: "member.update" }).first().textContent();
+    expect(update).toContain(changed.headers()["x-request-id"] ?? "no request id header");
+    expect(await rows.filter({ hasText: "invitation.accept" }).count()).toBe(1);
+    await watched.shot("audit-members");
   });
 
   it("lists the owner's sessions with this browser marked", async () => {
