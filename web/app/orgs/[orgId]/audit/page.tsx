@@ -5,8 +5,18 @@ import { api, type Page, query } from "@/src/ui/api.ts";
 import { Button } from "@/src/ui/components/controls.tsx";
 import { Empty, ErrorBox, Loading } from "@/src/ui/components/feedback.tsx";
 import { PageHeader, Table, Td, when } from "@/src/ui/components/layout.tsx";
-import { useOrgId } from "@/src/ui/hooks.ts";
-import type { AuditEvent } from "@/src/ui/types.ts";
+import { useOrgId, useOrgList } from "@/src/ui/hooks.ts";
+import type { AuditEvent, Member } from "@/src/ui/types.ts";
+
+/**
+ * Names a user actor by the member's email while they are a member; anyone else (an API key, an
+ * enforcer, a person who has left) by type and id, which is what the log keeps.
+ */
+function actorOf(event: AuditEvent, members: readonly Member[]): string {
+  const raw = `${event.actorType}:${event.actorId}`;
+  if (event.actorType !== "user") return raw;
+  return members.find((m) => m.userId === event.actorId)?.email ?? raw;
+}
 
 export default function AuditPage() {
   const orgId = useOrgId();
@@ -18,6 +28,7 @@ export default function AuditPage() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const events = log.data?.pages.flatMap((p) => p.items) ?? [];
+  const members = useOrgList<Member>("members").data?.items ?? [];
 
   return (
     <>
@@ -34,7 +45,7 @@ export default function AuditPage() {
             <tr key={e.id}>
               <Td>{when(e.createdAt)}</Td>
               <Td mono>
-                {e.actorType}:{e.actorId}
+                <span title={`${e.actorType}:${e.actorId}`}>{actorOf(e, members)}</span>
               </Td>
               <Td>{e.action}</Td>
               <Td mono>
