@@ -30,6 +30,9 @@ export function Deliveries({ integrationId }: { integrationId: string }) {
     path: `${base}/deliveries`,
     params: { state },
     limit: PAGE_SIZE,
+    // Deliveries change state on their own (retried, delivered, dead-lettered): the newest page
+    // follows them, so a replay's outcome shows without a reload.
+    refetchInterval: 5_000,
   });
   const list = pages.page;
   const replay = useMutation({
