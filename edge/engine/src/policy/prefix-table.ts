@@ -32,7 +32,8 @@ export class PrefixTable {
   /** How many prefixes went in, for memory-per-prefix accounting. */
   readonly prefixCount: number;
 
-  constructor(objects: readonly (readonly IpPrefix[])[]) {
+  /** `objects[i]` lists object i's prefixes; each is read once, so a lazy iterable will do. */
+  constructor(objects: readonly Iterable<IpPrefix>[]) {
     const interner = new SetInterner();
     const keys4: number[] = [];
     const events6: Event[] = [];
