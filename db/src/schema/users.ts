@@ -13,8 +13,11 @@ export const users = pgTable(
     /** Stored lower-cased and trimmed, so uniqueness is case-insensitive. */
     email: text("email").notNull(),
     name: text("name").notNull(),
-    /** `scrypt$N$r$p$salt$hash`, see password.ts. */
-    passwordHash: text("password_hash").notNull(),
+    /**
+     * `scrypt$N$r$p$salt$hash`, see password.ts; null for a person who has no password (signed up
+     * through single sign-on), so the console offers them only what works for them.
+     */
+    passwordHash: text("password_hash"),
     ...timestamps(),
   },
   (table) => [uniqueIndex("users_email_key").on(table.email)],
