@@ -56,8 +56,20 @@ export interface InvalidField {
   message: string;
 }
 
+/**
+ * A request that resolves the problem, for clients to follow by machine; the human `detail`
+ * says the same in plain words.
+ */
+export interface ProblemAction {
+  method: "GET" | "POST";
+  path: string;
+  /** What the request does, e.g. `step_up` or `sso_step_up`. */
+  purpose: string;
+}
+
 export interface AppErrorOptions {
   fields?: InvalidField[];
+  actions?: ProblemAction[];
   headers?: Record<string, string>;
   cause?: unknown;
 }
@@ -66,6 +78,7 @@ export interface AppErrorOptions {
 export class AppError extends Error {
   override readonly name = "AppError";
   readonly fields: InvalidField[] | undefined;
+  readonly actions: ProblemAction[] | undefined;
   readonly headers: Record<string, string>;
 
   constructor(
@@ -75,6 +88,7 @@ export class AppError extends Error {
   ) {
     super(`${code}: ${detail}`, { cause: options.cause });
     this.fields = options.fields;
+    this.actions = options.actions;
     this.headers = options.headers ?? {};
   }
 
@@ -92,6 +106,7 @@ export interface ProblemDocument {
   code: ErrorCode;
   requestId: string;
   errors?: InvalidField[];
+  actions?: ProblemAction[];
 }
 
 export function problemOf(error: AppError, requestId: string): ProblemDocument {
@@ -103,6 +118,7 @@ export function problemOf(error: AppError, requestId: string): ProblemDocument {
     code: error.code,
     requestId,
     ...(error.fields ? { errors: error.fields } : {}),
+    ...(error.actions ? { actions: error.actions } : {}),
   };
 }
 

@@ -35,7 +35,11 @@ describe("TOTP enrolment", () => {
     expect(started.json.uri).toMatch(/^otpauth:\/\/totp\/Ringfence:.*secret=[A-Z2-7]+/);
 
     const pending = await call(server.app, "GET", "/api/v1/me/mfa", { cookie: user.cookie });
-    expect(pending.json).toMatchObject({ totp: "pending", recoveryCodesLeft: 0 });
+    expect(pending.json).toMatchObject({
+      totp: "pending",
+      recoveryCodesLeft: 0,
+      hasPassword: true,
+    });
     const { result } = await signInWithPassword(server, user);
     expect(result.json.mfaRequired).toBe(false);
 

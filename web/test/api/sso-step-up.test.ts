@@ -72,10 +72,21 @@ describe("step-up by logging in again at the provider", () => {
       cookie: session,
       body: { password: "anything at all" },
     });
-    expect(byPassword.status).toBe(401);
+    expect({ status: byPassword.status, body: byPassword.json }).toMatchObject({
+      status: 400,
+      body: {
+        code: "invalid_request",
+        detail: expect.stringMatching(/has no password; confirm it is you with your identity/),
+        errors: [{ path: "password" }],
+      },
+    });
 
     const offered = await call(world.server.app, "GET", "/api/v1/me/mfa", { cookie: session });
-    expect(offered.json).toMatchObject({ totp: "none", ssoStepUpOrganization: slug });
+    expect(offered.json).toMatchObject({
+      totp: "none",
+      hasPassword: false,
+      ssoStepUpOrganization: slug,
+    });
 
     const { authorizeUrl, callbackUrl, state } = await toStepUpCallback(session, "/orgs/keys");
     const asked = new URL(authorizeUrl).searchParams;

@@ -74,6 +74,15 @@ describe("the step-up window", () => {
     });
     expect(stale.headers.get("content-type")).toContain("application/problem+json");
 
+    // The person reads plain words; a client follows the actions.
+    expect(stale.json.detail).toBe(
+      "Confirm it is you with a code from your authenticator, your password or your identity provider, then try again.",
+    );
+    expect(stale.json.actions).toEqual([
+      { method: "POST", path: "/api/v1/auth/step-up", purpose: "step_up" },
+      { method: "GET", path: "/api/v1/auth/sso/start?stepUp=true", purpose: "sso_step_up" },
+    ]);
+
     // Reads are not sensitive: the stale session still lists the keys.
     const list = await call(server.app, "GET", `/api/v1/orgs/${orgId}/api-keys`, {
       cookie: owner.cookie,

@@ -13,6 +13,19 @@ export const ProblemSchema = z
     errors: z
       .array(z.object({ location: z.string(), path: z.string(), message: z.string() }))
       .optional(),
+    actions: z
+      .array(
+        z.object({
+          method: z.enum(["GET", "POST"]),
+          path: z.string(),
+          purpose: z.string(),
+        }),
+      )
+      .optional()
+      .openapi({
+        description:
+          "Requests that resolve the problem, e.g. for `step_up_required`: `POST /api/v1/auth/step-up` (purpose `step_up`) and, after single sign-on, `GET /api/v1/auth/sso/start?stepUp=true` (purpose `sso_step_up`).",
+      }),
   })
   .openapi("Problem");
 

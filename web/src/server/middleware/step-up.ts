@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../context.ts";
-import { AppError } from "../errors.ts";
+import { AppError, type ProblemAction } from "../errors.ts";
 import { requestContext } from "../http/context.ts";
 import { mfaClock } from "../services/mfa/runtime.ts";
 import { lastVerifiedAt } from "../services/mfa/verification.ts";
@@ -15,6 +15,12 @@ import { lastVerifiedAt } from "../services/mfa/verification.ts";
  * itself, which is scoped (write keys act as editors, never admins), revocable at once and
  * audited. Mount after `orgAccess` (or `requireUser`), so the caller is already known.
  */
+/** How a session steps up: with a code or the password, or by logging in again at its provider. */
+const STEP_UP_ACTIONS: ProblemAction[] = [
+  { method: "POST", path: "/api/v1/auth/step-up", purpose: "step_up" },
+  { method: "GET", path: "/api/v1/auth/sso/start?stepUp=true", purpose: "sso_step_up" },
+];
+
 export const requireStepUp: MiddlewareHandler<AppEnv> = async (c, next) => {
   const principal = c.get("principal");
   if (principal?.type === "api_key") return next();
@@ -27,7 +33,8 @@ export const requireStepUp: MiddlewareHandler<AppEnv> = async (c, next) => {
     c.get("logFields").stepUp = "required";
     throw new AppError(
       "step_up_required",
-      "Confirm it is you (POST /api/v1/auth/step-up with a code or the password, or after single sign-on GET /api/v1/auth/sso/start?stepUp=true), then retry.",
+      "Confirm it is you with a code from your authenticator, your password or your identity provider, then try again.",
+      { actions: STEP_UP_ACTIONS },
     );
   }
   await next();

@@ -50,6 +50,10 @@ const statusRoute = createRoute({
           confirmedAt: Timestamp.nullable(),
           recoveryCodesLeft: z.number().int(),
           stepUpValidUntil: Timestamp.nullable(),
+          hasPassword: z.boolean().openapi({
+            description:
+              "Whether the user has a password; false after signing up through single sign-on, so step-up offers no password field.",
+          }),
           ssoStepUpOrganization: z.string().nullable(),
         })
         .openapi("MfaStatus"),

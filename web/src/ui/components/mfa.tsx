@@ -12,6 +12,8 @@ export interface MfaStatus {
   confirmedAt: string | null;
   recoveryCodesLeft: number;
   stepUpValidUntil: string | null;
+  /** False for a person whom single sign-on created: they have no password to re-enter. */
+  hasPassword: boolean;
   /** The organisation whose identity provider can confirm this session, if any. */
   ssoStepUpOrganization: string | null;
 }
@@ -101,9 +103,10 @@ function CodeField(props: {
 }
 
 /**
- * Shown where a sensitive action answered `step_up_required`: the user confirms it is them (a
- * code when they have a second factor, else the password or, for a session from single sign-on,
- * a fresh login at the identity provider, which brings them back here) and then repeats it.
+ * Shown where a sensitive action answered `step_up_required`: the user confirms it is them and
+ * then repeats it. Only what works for them is offered: a code when they have a second factor,
+ * else a fresh login at the identity provider for a session from single sign-on (which brings
+ * them back here) and the password when they have one.
  */
 export function StepUpPrompt() {
   const status = useQuery({ queryKey: ["me", "mfa"], queryFn: () => api<MfaStatus>("/me/mfa") });
@@ -136,11 +139,19 @@ export function StepUpPrompt() {
           {status.data.ssoStepUpOrganization ? (
             <SsoStepUpButton org={status.data.ssoStepUpOrganization} />
           ) : null}
-          <PasswordStepUp
-            pending={stepUp.isPending}
-            error={stepUp.error}
-            onPassword={(password) => stepUp.mutate({ password })}
-          />
+          {status.data.hasPassword ? (
+            <PasswordStepUp
+              pending={stepUp.isPending}
+              error={stepUp.error}
+              onPassword={(password) => stepUp.mutate({ password })}
+            />
+          ) : null}
+          {!status.data.hasPassword && !status.data.ssoStepUpOrganization ? (
+            <p>
+              Your account has no password and this session did not come from single sign-on: sign
+              out and sign in again through your identity provider.
+            </p>
+          ) : null}
         </>
       ) : null}
     </div>

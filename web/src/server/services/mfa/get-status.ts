@@ -1,5 +1,5 @@
-import { organizations, recoveryCodes, sessions, totpFactors } from "@ringfence/db";
-import { and, count, eq, isNull } from "@ringfence/db/orm";
+import { organizations, recoveryCodes, sessions, totpFactors, users } from "@ringfence/db";
+import { and, count, eq, isNull, sql } from "@ringfence/db/orm";
 import type { ServiceCall, ServiceContext } from "../../context.ts";
 import type { WithMfa } from "./runtime.ts";
 import { lastVerifiedAt } from "./verification.ts";
@@ -10,6 +10,8 @@ export interface MfaStatusDto {
   recoveryCodesLeft: number;
   /** Until when this session may take sensitive actions without re-proving. */
   stepUpValidUntil: string | null;
+  /** Whether the user has a password (false after signing up through single sign-on). */
+  hasPassword: boolean;
   /**
    * The slug of the organisation whose identity provider signed this session in, when the user
    * may step up there (`GET /auth/sso/start?stepUp=true`): only without a confirmed factor.
@@ -32,6 +34,11 @@ export async function getMfaStatus({
     .from(recoveryCodes)
     .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)));
 
+  const [user] = await ctx.db
+    .select({ hasPassword: sql<boolean>`${users.passwordHash} is not null` })
+    .from(users)
+    .where(eq(users.id, userId));
+
   const [sso] = await ctx.db
     .select({ slug: organizations.slug })
     .from(sessions)
@@ -44,6 +51,7 @@ export async function getMfaStatus({
     totp: factor === undefined ? "none" : factor.confirmedAt ? "active" : "pending",
     confirmedAt: factor?.confirmedAt?.toISOString() ?? null,
     recoveryCodesLeft: codes?.left ?? 0,
+    hasPassword: user?.hasPassword ?? false,
     stepUpValidUntil: until && until.getTime() > ctx.mfa.now() ? until.toISOString() : null,
     ssoStepUpOrganization: factor?.confirmedAt ? null : (sso?.slug ?? null),
   };

@@ -59,6 +59,13 @@ export async function checkPassword(
     .select({ passwordHash: users.passwordHash })
     .from(users)
     .where(eq(users.id, userId));
+  if (user && user.passwordHash === null) {
+    throw new AppError(
+      "invalid_request",
+      "This account has no password; confirm it is you with your identity provider instead.",
+      { fields: [{ location: "body", path: "password", message: "The account has no password" }] },
+    );
+  }
   const matches = await verifyPassword(password, user?.passwordHash ?? UNUSABLE_PASSWORD_HASH);
   if (!matches) throw new AppError("invalid_credentials", "The password is wrong.");
   await resetAttempts(ctx, userId);

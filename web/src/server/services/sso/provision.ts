@@ -1,11 +1,4 @@
-import {
-  type Database,
-  memberships,
-  type Role,
-  type SsoConnection,
-  UNUSABLE_PASSWORD_HASH,
-  users,
-} from "@ringfence/db";
+import { type Database, memberships, type Role, type SsoConnection, users } from "@ringfence/db";
 import { and, eq } from "@ringfence/db/orm";
 import { recordAudit } from "../../audit.ts";
 import type { RequestContext } from "../../context.ts";
@@ -98,7 +91,7 @@ export async function provisionMember(
         .values({
           email: identity.email,
           name: identity.name,
-          passwordHash: UNUSABLE_PASSWORD_HASH,
+          passwordHash: null,
         })
         .returning()
     )[0];
