@@ -95,6 +95,33 @@ describe("authoring the draft", () => {
     ]);
   });
 
+  it("refuses an IPS suppression of an unknown signature id, naming the id", async () => {
+    const profile = {
+      id: "ips-quiet",
+      kind: "ips",
+      signatures: [{ id: "own-probe", name: "Probe", buffer: "uri", contents: [{ match: "/x" }] }],
+      suppressions: [
+        { signature: "ips-log4shell" },
+        { signature: "own-probe", source: "10.0.0.0/8" },
+        { signature: "ips-log4shel" },
+      ],
+    };
+    const result = await api("POST", "/profiles", profile);
+    expect(result.status, JSON.stringify(result.body)).toBe(400);
+    expect(result.json.errors).toEqual([
+      expect.objectContaining({
+        path: "$.profiles[0].suppressions.2.signature",
+        message: 'no signature has the id "ips-log4shel"',
+      }),
+    ]);
+    expect(String(result.json.detail)).toContain('"ips-log4shel"');
+
+    const fixed = { ...profile, suppressions: profile.suppressions.slice(0, 2) };
+    const saved = await api("POST", "/profiles", fixed);
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+    expect(saved.json.item).toMatchObject({ suppressions: fixed.suppressions });
+  });
+
   it("refuses a customer regex outside the linear-time subset, naming the construct", async () => {
     const profile = {
       id: "dlp-custom",

@@ -1,5 +1,11 @@
 import { type DocumentIssue, type Policy, parsePolicy } from "@ringfence/engine/documents";
-import { compileProfiles, inspectionProfileSchema, ProfileError } from "@ringfence/engine/inspect";
+import {
+  BUILTIN_SIGNATURES,
+  compileProfiles,
+  type InspectionProfile,
+  inspectionProfileSchema,
+  ProfileError,
+} from "@ringfence/engine/inspect";
 import { stringify } from "yaml";
 import { AppError, type InvalidField } from "../../errors.ts";
 
@@ -38,6 +44,13 @@ function normaliseProfile(profile: unknown, path: string): Record<string, unknow
       cause: parsed.error,
     });
   }
+  const unknown = unknownSuppressions(parsed.data, path);
+  if (unknown.length > 0) {
+    const names = unknown.map((field) => field.message).join("; ");
+    throw new AppError("invalid_request", `Invalid profile at ${path}: ${names}.`, {
+      fields: unknown,
+    });
+  }
   try {
     compileProfiles([parsed.data]);
   } catch (error) {
@@ -46,6 +59,28 @@ function normaliseProfile(profile: unknown, path: string): Record<string, unknow
     throw new AppError("invalid_request", error.message, { fields, cause: error });
   }
   return parsed.data;
+}
+
+const BUILTIN_SIGNATURE_IDS = new Set(BUILTIN_SIGNATURES.map((s) => s.id));
+
+/**
+ * An IPS suppression naming no signature would silence nothing, which usually means a typo that
+ * leaves the noisy signature firing; each one is refused with the id it named.
+ */
+function unknownSuppressions(profile: InspectionProfile, path: string): InvalidField[] {
+  if (profile.kind !== "ips") return [];
+  const own = new Set(profile.signatures.map((s) => s.id));
+  return profile.suppressions.flatMap((suppression, i) =>
+    BUILTIN_SIGNATURE_IDS.has(suppression.signature) || own.has(suppression.signature)
+      ? []
+      : [
+          {
+            location: "body",
+            path: `${path}.suppressions.${i}.signature`,
+            message: `no signature has the id "${suppression.signature}"`,
+          },
+        ],
+  );
 }
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
