@@ -67,6 +67,26 @@ describe("anchor-sampled DLP scan", () => {
     }
   });
 
+  it("finds the same values in ASCII and in Latin-1 bodies, across the sampling blocks", () => {
+    // Over 200 KB, so values fall on the edges of the blocks that ASCII is sampled in as bytes;
+    // the Latin-1 body is the same with an "é" for every ";", sampled over the string instead.
+    const values = PLANTED.map(([, v]) => v);
+    const ascii = Array.from(
+      { length: 4000 },
+      (_, i) => `${"x".repeat(i % 23)} ${values[i % values.length]};`,
+    ).join("\n");
+    const latin = ascii.replaceAll(";", "\u00e9");
+    const hits = scanBuiltins(ascii, ALL);
+    expect(hits.length).toBe(4000);
+    expect(scanBuiltins(latin, ALL)).toEqual(hits);
+    for (const [detector] of PLANTED)
+      expect(hits.filter((h) => h.detector === detector).length, detector).toBe(
+        Array.from({ length: 4000 }, (_, i) => PLANTED[i % PLANTED.length]?.[0]).filter(
+          (d) => d === detector,
+        ).length,
+      );
+  });
+
   it("reports a card once wherever the sampling stride falls on it", () => {
     for (let pad = 0; pad < 24; pad++) {
       const text = `${"x".repeat(pad)} card 4111 1111 1111 1111 mail 1`;

@@ -138,10 +138,58 @@ interface Detectors {
 const RUN_CLASS = new Uint8Array(256);
 for (let c = 0; c < 256; c++) RUN_CLASS[c] = word(c) ? 1 : c === 32 || c === 45 ? 2 : 0;
 
+/*
+ * Sampling reads one character in RUN_STRIDE, and the few that may lie in a run a few more:
+ * over a JavaScript string each read costs about twice what it does over bytes. So a body is
+ * sampled in blocks, each copied to bytes by the native TextEncoder when it is ASCII (its
+ * UTF-8 then has one byte per character, at the same offsets). A block with other characters
+ * is sampled over the string, as before.
+ */
+const BLOCK = RUN_STRIDE * 1489;
+/**
+ * A block with RUN_STRIDE characters either side, enough for every read of its samples, and
+ * a zero after them; room for UTF-8 of three bytes a character.
+ */
+const BYTES = new Uint8Array(3 * (BLOCK + 2 * RUN_STRIDE) + 1);
+const ENCODER = new TextEncoder();
+
 function numberRuns(s: string, on: Detectors, out: DlpHit[]): void {
   const last = s.length - REACH;
-  let covered = 0;
-  for (let p = REACH; p < last; p += RUN_STRIDE) {
+  const state = { covered: 0 };
+  for (let from = REACH; from < last; from += BLOCK) {
+    const to = Math.min(last, from + BLOCK);
+    const lo = Math.max(0, from - RUN_STRIDE);
+    const hi = Math.min(s.length, to + RUN_STRIDE);
+    const { read, written } = ENCODER.encodeInto(s.slice(lo, hi), BYTES);
+    if (read === hi - lo && written === read) {
+      // Past the block's bytes lie an earlier block's: the zero ends any run there.
+      BYTES[written] = 0;
+      sampleBytes(s, lo, from, to, state, on, out);
+    } else sampleString(s, from, to, state, on, out);
+  }
+  // A run at the end holds the last REACH characters' first one, which the loop does not reach.
+  if (last >= 0 && last >= state.covered && inRun(s, last)) judgeAround(s, last, on, out);
+}
+
+/** Where judging has reached: a sample inside a run already judged is skipped. */
+interface Covered {
+  covered: number;
+}
+
+/** Judges the run through `p` unless an earlier sample's run covered it. */
+function judgeSample(s: string, p: number, state: Covered, on: Detectors, out: DlpHit[]): void {
+  if (p >= state.covered && inRun(s, p)) state.covered = judgeAround(s, p, on, out);
+}
+
+function sampleString(
+  s: string,
+  from: number,
+  to: number,
+  state: Covered,
+  on: Detectors,
+  out: DlpHit[],
+): void {
+  for (let p = from; p < to; p += RUN_STRIDE) {
     // A sample whose character, or both characters REACH away, cannot be in a run is dropped
     // before any other work; most samples are lower-case letters, which one comparison drops.
     const c = s.charCodeAt(p);
@@ -154,11 +202,44 @@ function numberRuns(s: string, on: Detectors, out: DlpHit[]): void {
       (RUN_CLASS[s.charCodeAt(p - REACH) & 255] === 0 || RUN_CLASS[s.charCodeAt(p - 2) & 255] === 0)
     )
       continue;
-    if (p < covered || !longRunAt(s, p) || !inRun(s, p)) continue;
-    covered = judgeAround(s, p, on, out);
+    if (longRunAt(s, p)) judgeSample(s, p, state, on, out);
   }
-  // A run at the end holds the last REACH characters' first one, which the loop does not reach.
-  if (last >= 0 && last >= covered && inRun(s, last)) judgeAround(s, last, on, out);
+}
+
+/**
+ * The same samples over BYTES, which hold `s` from `lo`: a run through a sample is at most
+ * RUN_STRIDE - 1 characters from it before `longRunAt` stops, and the bytes reach further.
+ */
+function sampleBytes(
+  s: string,
+  lo: number,
+  from: number,
+  to: number,
+  state: Covered,
+  on: Detectors,
+  out: DlpHit[],
+): void {
+  const b = BYTES;
+  const end = to - lo;
+  for (let i = from - lo; i < end; i += RUN_STRIDE) {
+    const k = RUN_CLASS[b[i] as number];
+    if (k === 0) continue;
+    if (
+      (RUN_CLASS[b[i + REACH] as number] === 0 || RUN_CLASS[b[i + 2] as number] === 0) &&
+      (RUN_CLASS[b[i - REACH] as number] === 0 || RUN_CLASS[b[i - 2] as number] === 0)
+    )
+      continue;
+    let length = 1;
+    for (let j = i + 1; length < RUN_STRIDE && extendsByte(b, j); j++) length++;
+    for (let j = i - 1; length < RUN_STRIDE && j >= 0 && extendsByte(b, j); j--) length++;
+    if (length >= RUN_STRIDE) judgeSample(s, lo + i, state, on, out);
+  }
+}
+
+/** `extends_` over BYTES; a read before them gives undefined, which is no class. */
+function extendsByte(b: Uint8Array, j: number): boolean {
+  const k = RUN_CLASS[b[j] as number];
+  return k === 1 || (k === 2 && RUN_CLASS[b[j - 1] as number] === 1);
 }
 
 /** Grows the run around `p`, judges it when it is long enough, and returns where it ends. */
