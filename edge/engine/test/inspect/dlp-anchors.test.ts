@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { BLOCK } from "../../src/inspect/dlp/anchors.ts";
 import { BUILTIN_DETECTORS, scanBuiltins } from "../../src/inspect/index.ts";
 
 const ALL = new Set<string>(BUILTIN_DETECTORS);
@@ -67,24 +68,41 @@ describe("anchor-sampled DLP scan", () => {
     }
   });
 
-  it("finds the same values in ASCII and in Latin-1 bodies, across the sampling blocks", () => {
-    // Over 200 KB, so values fall on the edges of the blocks that ASCII is sampled in as bytes;
-    // the Latin-1 body is the same with an "é" for every ";", sampled over the string instead.
-    const values = PLANTED.map(([, v]) => v);
-    const ascii = Array.from(
-      { length: 4000 },
-      (_, i) => `${"x".repeat(i % 23)} ${values[i % values.length]};`,
-    ).join("\n");
-    const latin = ascii.replaceAll(";", "\u00e9");
-    const hits = scanBuiltins(ascii, ALL);
-    expect(hits.length).toBe(4000);
-    expect(scanBuiltins(latin, ALL)).toEqual(hits);
-    for (const [detector] of PLANTED)
-      expect(hits.filter((h) => h.detector === detector).length, detector).toBe(
-        Array.from({ length: 4000 }, (_, i) => PLANTED[i % PLANTED.length]?.[0]).filter(
-          (d) => d === detector,
-        ).length,
-      );
+  it.each([
+    ["with a key id", PLANTED],
+    // Without one, secrets are found from their labels, searched block by block.
+    ["without a key id", PLANTED.filter(([d]) => d !== "aws-access-key-id")],
+  ])(
+    "finds the same values in ASCII and Latin-1 bodies across the scan's blocks, %s",
+    (_n, planted) => {
+      // Over 200 KB, so values fall on the edges of the blocks that a body is scanned in; the
+      // Latin-1 body is the same with an "é" for every ";", and is sampled over the string.
+      const ascii = Array.from(
+        { length: 4000 },
+        (_, i) => `${"x".repeat(i % 23)} ${planted[i % planted.length]?.[1]};`,
+      ).join("\n");
+      const latin = ascii.replaceAll(";", "\u00e9");
+      const hits = scanBuiltins(ascii, ALL);
+      expect(hits.length).toBe(4000);
+      expect(scanBuiltins(latin, ALL)).toEqual(hits);
+      for (const [detector] of planted)
+        expect(hits.filter((h) => h.detector === detector).length, detector).toBe(
+          Array.from({ length: 4000 }, (_, i) => planted[i % planted.length]?.[0]).filter(
+            (d) => d === detector,
+          ).length,
+        );
+    },
+  );
+
+  it("finds a value that straddles the edge between two of the scan's blocks", () => {
+    for (const [detector, value] of PLANTED)
+      for (let at = BLOCK - value.length; at <= BLOCK + 1; at++) {
+        const text = `${" ".repeat(at)}${value} end ${" ".repeat(BLOCK)}`;
+        for (const body of [text, `${text}\u00e9`]) {
+          const found = scanBuiltins(body, ALL).map((h) => [h.detector, h.start]);
+          expect(found, `${value} at ${at}`).toContainEqual([detector, expect.any(Number)]);
+        }
+      }
   });
 
   it("reports a card once wherever the sampling stride falls on it", () => {

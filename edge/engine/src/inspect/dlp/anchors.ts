@@ -139,13 +139,15 @@ const RUN_CLASS = new Uint8Array(256);
 for (let c = 0; c < 256; c++) RUN_CLASS[c] = word(c) ? 1 : c === 32 || c === 45 ? 2 : 0;
 
 /*
- * Sampling reads one character in RUN_STRIDE, and the few that may lie in a run a few more:
- * over a JavaScript string each read costs about twice what it does over bytes. So a body is
- * sampled in blocks, each copied to bytes by the native TextEncoder when it is ASCII (its
- * UTF-8 then has one byte per character, at the same offsets). A block with other characters
- * is sampled over the string, as before.
+ * A body is scanned in blocks of BLOCK characters. Sampling reads one character in RUN_STRIDE,
+ * and the few that may lie in a run a few more: over a JavaScript string each read costs about
+ * twice what it does over bytes, so each block is copied to bytes by the native TextEncoder
+ * when it is ASCII (its UTF-8 then has one byte per character, at the same offsets). A block
+ * with other characters is sampled over the string. The anchors are then searched in the
+ * block while it is in the processor's cache: over a body of megabytes that takes about a
+ * third less time than searching the whole body once per anchor.
  */
-const BLOCK = RUN_STRIDE * 1489;
+export const BLOCK = RUN_STRIDE * 1489;
 /**
  * A block with RUN_STRIDE characters either side, enough for every read of its samples, and
  * a zero after them; room for UTF-8 of three bytes a character.
@@ -153,22 +155,57 @@ const BLOCK = RUN_STRIDE * 1489;
 const BYTES = new Uint8Array(3 * (BLOCK + 2 * RUN_STRIDE) + 1);
 const ENCODER = new TextEncoder();
 
-function numberRuns(s: string, on: Detectors, out: DlpHit[]): void {
+/** A string searched for natively, and what to do at each index where it starts. */
+interface Anchor {
+  needle: string;
+  visit: (i: number) => void;
+}
+
+/** Samples `s` for runs when `on` is given, and visits every anchor, block by block. */
+function scanBlocks(
+  s: string,
+  on: Detectors | undefined,
+  anchors: readonly Anchor[],
+  out: DlpHit[],
+): void {
   const last = s.length - REACH;
   const state = { covered: 0 };
-  for (let from = REACH; from < last; from += BLOCK) {
+  // Without sampling to bring each block into the cache, one block is as fast.
+  const step = on ? BLOCK : s.length;
+  for (let start = 0; start < s.length; start += step) {
+    const from = start + REACH;
     const to = Math.min(last, from + BLOCK);
-    const lo = Math.max(0, from - RUN_STRIDE);
-    const hi = Math.min(s.length, to + RUN_STRIDE);
-    const { read, written } = ENCODER.encodeInto(s.slice(lo, hi), BYTES);
-    if (read === hi - lo && written === read) {
-      // Past the block's bytes lie an earlier block's: the zero ends any run there.
-      BYTES[written] = 0;
-      sampleBytes(s, lo, from, to, state, on, out);
-    } else sampleString(s, from, to, state, on, out);
+    if (on && from < to) numberRuns(s, from, to, state, on, out);
+    const end = Math.min(s.length, start + step);
+    for (const { needle, visit } of anchors) {
+      // An anchor starting in the block may end past it.
+      const part = s.slice(start, end + needle.length - 1);
+      const n = end - start;
+      for (let i = part.indexOf(needle); i >= 0 && i < n; i = part.indexOf(needle, i + 1))
+        visit(start + i);
+    }
   }
   // A run at the end holds the last REACH characters' first one, which the loop does not reach.
-  if (last >= 0 && last >= state.covered && inRun(s, last)) judgeAround(s, last, on, out);
+  if (on && last >= 0 && last >= state.covered && inRun(s, last)) judgeAround(s, last, on, out);
+}
+
+/** Samples from `from` to `to`, over bytes when that stretch is ASCII. */
+function numberRuns(
+  s: string,
+  from: number,
+  to: number,
+  state: Covered,
+  on: Detectors,
+  out: DlpHit[],
+): void {
+  const lo = Math.max(0, from - RUN_STRIDE);
+  const hi = Math.min(s.length, to + RUN_STRIDE);
+  const { read, written } = ENCODER.encodeInto(s.slice(lo, hi), BYTES);
+  if (read === hi - lo && written === read) {
+    // Past the block's bytes lie an earlier block's: the zero ends any run there.
+    BYTES[written] = 0;
+    sampleBytes(s, lo, from, to, state, on, out);
+  } else sampleString(s, from, to, state, on, out);
 }
 
 /** Where judging has reached: a sample inside a run already judged is skipped. */
@@ -252,26 +289,20 @@ function judgeAround(s: string, p: number, on: Detectors, out: DlpHit[]): number
   return b;
 }
 
-/** Calls `visit` at every index of `needle`, found by the engine's native string search. */
-function each(s: string, needle: string, visit: (i: number) => void): void {
-  for (let i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) visit(i);
-}
-
 const SECRET_VALUE = /^[A-Za-z_]*["']?\s*[:=]\s*["']?/;
 
-function awsSecrets(s: string, keyIdSeen: boolean, out: DlpHit[]): void {
-  if (keyIdSeen) {
-    // Near a key id any 40-character token may be its secret, so every such token is judged.
-    for (const m of s.matchAll(/[A-Za-z0-9/+]{40}/g)) awsSecretAt(s, m.index, out, true);
-    return;
-  }
-  // Otherwise a secret needs its label; "cret" is the rarest stretch every label shares.
-  const labelled = (i: number) => {
-    const value = SECRET_VALUE.exec(s.slice(i + 4, i + 64));
-    if (value) awsSecretAt(s, i + 4 + value[0].length, out, false);
-  };
-  each(s, "cret", labelled);
-  each(s, "CRET", labelled);
+/**
+ * Secrets after a label, found from the label's "cret" (the rarest stretch every label
+ * shares) at `i`. They are kept apart: with a key id in the body, `anySecrets` replaces them.
+ */
+function labelledSecret(s: string, i: number, out: DlpHit[]): void {
+  const value = SECRET_VALUE.exec(s.slice(i + 4, i + 64));
+  if (value) awsSecretAt(s, i + 4 + value[0].length, out, false);
+}
+
+/** Near a key id any 40-character token may be its secret, so every such token is judged. */
+function anySecrets(s: string, out: DlpHit[]): void {
+  for (const m of s.matchAll(/[A-Za-z0-9/+]{40}/g)) awsSecretAt(s, m.index, out, true);
 }
 
 function privateKeyAt(s: string, i: number, out: DlpHit[]): void {
@@ -299,13 +330,24 @@ export function scanBuiltins(s: string, enabled: ReadonlySet<string>): DlpHit[] 
     ibanEnd: 0,
     keyIds,
   };
-  if (on.cards || on.iban || on.pem || keyIds) numberRuns(s, on, out);
-  if (keyIds && enabled.has("aws-access-key-id")) out.push(...keyIds);
-  if (secrets) awsSecrets(s, (keyIds?.length ?? 0) > 0, out);
-  if (enabled.has("email")) each(s, "@", (at) => emailAt(s, at, out));
+  const anchors: Anchor[] = [];
+  const labelled: DlpHit[] = [];
+  if (secrets) {
+    anchors.push({ needle: "cret", visit: (i) => labelledSecret(s, i, labelled) });
+    anchors.push({ needle: "CRET", visit: (i) => labelledSecret(s, i, labelled) });
+  }
+  if (enabled.has("email")) anchors.push({ needle: "@", visit: (at) => emailAt(s, at, out) });
   if (enabled.has("jwt"))
-    each(s, "yJ", (y) => {
-      if (s.charCodeAt(y - 1) === 101 && !is(ALNUM, s.charCodeAt(y - 2))) jwtAt(s, y - 1, out);
+    anchors.push({
+      needle: "yJ",
+      visit: (y) => {
+        if (s.charCodeAt(y - 1) === 101 && !is(ALNUM, s.charCodeAt(y - 2))) jwtAt(s, y - 1, out);
+      },
     });
+  const runs = on.cards || on.iban || on.pem || keyIds !== undefined;
+  scanBlocks(s, runs ? on : undefined, anchors, out);
+  if (keyIds && enabled.has("aws-access-key-id")) out.push(...keyIds);
+  if (secrets && (keyIds?.length ?? 0) > 0) anySecrets(s, out);
+  else out.push(...labelled);
   return out.sort((x, y) => x.start - y.start);
 }
