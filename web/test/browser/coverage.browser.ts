@@ -1,36 +1,26 @@
 import { join } from "node:path";
 import { EnforcerClient } from "@ringfence/engine/control";
-import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, SCREENSHOT_DIR } from "./harness.ts";
 import {
-  type ConsoleSession,
+  forThisSuite,
   goTo,
   openConsole,
   registrationToken,
   signInOwner,
   withRequestsHeld,
 } from "./session.ts";
-import type { WatchedPage } from "./watched-page.ts";
 
 // The flows of the console issue that the other suites leave out: keyboard-only operation,
 // inventory filters by provider, kind and account, the objects containing an asset, an object
 // saved after its diff, enforcer status against the latest bundle, IPS signatures, an error's
 // request id, and members joining, changing role and leaving. All on the seeded demo estate.
-let session: ConsoleSession | undefined;
-let watched: WatchedPage;
-let page: Page;
 let orgPath = "";
 let client: EnforcerClient | undefined;
 const MEMBER = { name: "Kim Member", email: "kim@example.test", password: "kim-password-long" };
 
-beforeAll(async () => {
-  session = await openConsole();
-  watched = session.watched;
-  page = session.page;
-}, 900_000);
-
-afterAll(async () => session?.close());
+const session = await forThisSuite(openConsole());
+const { page, watched } = session;
 
 const go = (section: string) => goTo(page, section);
 
@@ -89,7 +79,7 @@ async function enforcerRow(name: string, pattern: RegExp) {
 
 describe("the console flows the other suites leave out", () => {
   it("signs in and creates and revokes an API key with the keyboard alone", async () => {
-    await page.goto(session?.url("/sign-in") ?? "");
+    await page.goto(session.url("/sign-in"));
     await tabTo(/^Email$/);
     await page.keyboard.type("demo@ringfence.local");
     await tabTo(/^Password/);
@@ -168,14 +158,14 @@ describe("the console flows the other suites leave out", () => {
   it("shows an enforcer current once it reports the latest bundle", async () => {
     await publish(1);
     const token = await registrationToken(page, "edge-gw-a");
-    client = new EnforcerClient({ baseUrl: session?.origin ?? "", allowInsecureLoopback: true });
+    client = new EnforcerClient({ baseUrl: session.origin, allowInsecureLoopback: true });
     await client.register(token, { kind: "gateway", softwareVersion: "1.4.0" });
     await client.reportStatus({ version: 1, softwareVersion: "1.4.0" });
     expect(await enforcerRow("edge-gw-a", /current/)).toContain("v1 / v1");
   });
 
   it("saves an object after showing the assets its change removes", async () => {
-    await page.goto(session?.url(`${orgPath}/objects/centos7`) ?? "");
+    await page.goto(session.url(`${orgPath}/objects/centos7`));
     await page.getByLabel("Selector").fill('tag.OS == "CentOS 7.x" and tag.Env == "prod"');
     const diff = page.getByTestId("membership-diff");
     await diff.getByText("Removed by this change (1)").waitFor();
@@ -235,8 +225,44 @@ describe("the console flows the other suites leave out", () => {
     await page.getByLabel("Document (JSON)").fill(doc({ buffer: "uri", severity: "critical" }));
     await page.getByRole("button", { name: "Save inspection profile" }).click();
     const row = page.getByRole("row").filter({ hasText: "edge-ips" });
-    await row.getByText("built-in signatures + 1 own").waitFor();
+    await row.getByText("built-in signatures + 1 own, 0 suppressed").waitFor();
     await watched.shot("profiles-ips");
+  });
+
+  it("turns a built-in IPS family off and suppresses a signature, naming a bad id", async () => {
+    await page.getByRole("button", { name: "Edit edge-ips" }).click();
+    const families = page.getByRole("group", { name: "Built-in signature families" });
+    await families.getByRole("checkbox", { name: /^log4shell/ }).uncheck();
+    const suppressions = page.getByLabel(/^Suppressions/);
+    expect(await suppressions.inputValue()).toBe("ips-log4shell\nips-log4shell-uri");
+
+    // A typo shows under the field at once, and the server refuses it with the id too.
+    await suppressions.fill("ips-log4shell\nips-log4shell-uri\nrf-900001 10.0.0.0/8");
+    const main = page.getByRole("main");
+    const local = 'Line 3: no signature has the id "rf-900001".';
+    await main.getByRole("alert").filter({ hasText: local }).waitFor();
+    watched.expectFailure("/profiles", 400);
+    await page.getByRole("button", { name: "Save inspection profile" }).click();
+    await main.getByRole("alert").filter({ hasText: "suppressions.2.signature" }).waitFor();
+    await watched.shot("profile-ips-suppression-refused");
+
+    await suppressions.fill("ips-log4shell\nips-log4shell-uri\nrf-9000001 10.0.0.0/8");
+    expect(await main.getByRole("alert").filter({ hasText: local }).count()).toBe(0);
+    expect(await families.getByRole("checkbox", { name: /^log4shell/ }).isChecked()).toBe(false);
+    expect(await families.getByRole("checkbox", { name: /^shellshock/ }).isChecked()).toBe(true);
+    const doc = JSON.parse(await page.getByLabel("Document (JSON)").inputValue()) as object;
+    expect(doc).toMatchObject({
+      builtin: true,
+      suppressions: [
+        { signature: "ips-log4shell" },
+        { signature: "ips-log4shell-uri" },
+        { signature: "rf-9000001", source: "10.0.0.0/8" },
+      ],
+    });
+    await watched.shot("profile-ips-controls");
+    await page.getByRole("button", { name: "Save inspection profile" }).click();
+    const row = page.getByRole("row").filter({ hasText: "edge-ips" });
+    await row.getByText("built-in signatures + 1 own, 3 suppressed").waitFor();
   });
 
   it("lets an invited person join, then changes their role and removes them", async () => {
@@ -248,7 +274,7 @@ describe("the console flows the other suites leave out", () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/sign-in$/);
 
-    await page.goto(session?.url("/sign-up") ?? "");
+    await page.goto(session.url("/sign-up"));
     await page.getByLabel("Name").fill(MEMBER.name);
     await page.getByLabel("Email").fill(MEMBER.email);
     await page.getByLabel("Password").fill(MEMBER.password);
@@ -263,7 +289,7 @@ describe("the console flows the other suites leave out", () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/sign-in$/);
 
-    expect(session && (await signInOwner(session))).toBe(orgPath);
+    expect(await signInOwner(session)).toBe(orgPath);
     await go("Members");
     const role = page.getByLabel(`Role of ${MEMBER.email}`);
     const [changed] = await Promise.all([
@@ -295,7 +321,7 @@ describe("the console flows the other suites leave out", () => {
   });
 
   it("lists the owner's sessions with this browser marked", async () => {
-    await page.goto(session?.url("/account/sessions") ?? "");
+    await page.goto(session.url("/account/sessions"));
     const current = page.getByRole("row").filter({ hasText: "this browser" });
     await current.waitFor();
     expect(await current.getByRole("cell", { name: "password" }).count()).toBe(1);
@@ -303,7 +329,7 @@ describe("the console flows the other suites leave out", () => {
   });
 
   it("shows a loading placeholder while the inventory is on its way", async () => {
-    await page.goto(session?.url(`${orgPath}/inventory`) ?? "");
+    await page.goto(session.url(`${orgPath}/inventory`));
     const count = page.getByTestId("asset-count");
     await count.waitFor();
     const loading = async () => {
@@ -324,7 +350,7 @@ describe("the console flows the other suites leave out", () => {
 
     const sideways: string[] = [];
     for (const path of paths) {
-      await page.goto(session?.url(path) ?? "");
+      await page.goto(session.url(path));
       expect(await page.locator("html").getAttribute("data-theme")).toBe("dark");
       const name = path.slice(orgPath.length + 1) || "overview";
       await watched.shot(`phone-dark-${name}`);

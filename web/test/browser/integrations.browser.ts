@@ -1,34 +1,21 @@
 import { createHmac } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EnforcerClient } from "@ringfence/engine/control";
-import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decisionEvents, EVENT_COUNT } from "./decision-events.ts";
-import {
-  type ConsoleSession,
-  goTo,
-  openConsole,
-  registrationToken,
-  signInOwner,
-} from "./session.ts";
-import type { WatchedPage } from "./watched-page.ts";
+import { forThisSuite, goTo, openConsole, registrationToken, signInOwner } from "./session.ts";
 
-let session: ConsoleSession | undefined;
-let watched: WatchedPage;
-let page: Page;
-let receiver: Server | undefined;
 /** OCSF events the loopback webhook receiver was sent on `/hook`, by uid (at least once). */
 const received = new Set<string>();
 /** Each `/hook` batch as it arrived, to check its Standard Webhooks signature afterwards. */
 const batches: { signed: string; signature: string }[] = [];
 /** While true, `/flaky` answers 503, so its deliveries retry and then dead-letter. */
 let flaky = true;
-let hookUrl = "";
 let secret = "";
 
 /** A webhook receiver on loopback: `/hook` records every batch, `/flaky` fails on demand. */
-function startReceiver(): Promise<Server> {
+async function startReceiver(): Promise<{ hookUrl: string; close(): Promise<void> }> {
   const server = createServer((request, response) => {
     let body = "";
     request.on("data", (chunk: Buffer) => {
@@ -47,22 +34,19 @@ function startReceiver(): Promise<Server> {
       response.writeHead(204).end();
     });
   });
-  return new Promise((done) => server.listen(0, "127.0.0.1", () => done(server)));
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  return {
+    hookUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
 }
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  // Plain HTTP is accepted only towards an allowlisted destination: the receiver's loopback.
-  session = await openConsole({ RINGFENCE_INTEGRATION_EGRESS_ALLOW: "127.0.0.1/32" });
-  watched = session.watched;
-  page = session.page;
-}, 900_000);
-
-afterAll(async () => {
-  await session?.close();
-  await new Promise((done) => receiver?.close(done));
-});
+const { hookUrl } = await forThisSuite(startReceiver());
+// Plain HTTP is accepted only towards an allowlisted destination: the receiver's loopback.
+const session = await forThisSuite(
+  openConsole({ RINGFENCE_INTEGRATION_EGRESS_ALLOW: "127.0.0.1/32" }),
+);
+const { page, watched } = session;
 
 async function until(check: () => boolean | Promise<boolean>, what: string) {
   for (let i = 0; i < 400; i++) {
@@ -74,7 +58,7 @@ async function until(check: () => boolean | Promise<boolean>, what: string) {
 
 describe("integrations and draft editors in the console over the running product", () => {
   it("refuses an integration aimed at the metadata address, naming the target", async () => {
-    expect(session && (await signInOwner(session))).toMatch(/^\/orgs\//);
+    expect(await signInOwner(session)).toMatch(/^\/orgs\//);
     await goTo(page, "Integrations");
     await page.getByText("No integration yet.").waitFor();
     await page.getByLabel("Name").fill("metadata");
@@ -117,7 +101,7 @@ describe("integrations and draft editors in the console over the running product
   it("delivers reported events and shows them in the delivery log", async () => {
     const token = await registrationToken(page, "gw-integrations");
     const client = new EnforcerClient({
-      baseUrl: session?.origin ?? "",
+      baseUrl: session.origin,
       allowInsecureLoopback: true,
     });
     const answer = await client.register(token, { kind: "gateway" });

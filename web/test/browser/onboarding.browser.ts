@@ -1,38 +1,21 @@
-import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OidcProvider } from "../../../test/oidc/provider.ts";
-import type { AwsReplay } from "../../../test/replay/aws/index.ts";
+import { describe, expect, it } from "vitest";
 import { CALLER, demoAccount, startAwsReplay, world } from "../discovery/aws-fixtures.ts";
-import type { DnsZone } from "../support/dns-zone.ts";
-import { type ConsoleSession, goTo, signInOwner } from "./session.ts";
-import {
-  connectIdentityProvider,
-  openConsoleWithSso,
-  type SsoConsole,
-  signInWithSso,
-} from "./sso.ts";
-import type { WatchedPage } from "./watched-page.ts";
+import { forThisSuite, goTo, signInOwner } from "./session.ts";
+import { connectIdentityProvider, openConsoleWithSso, signInWithSso } from "./sso.ts";
 
 // Onboarding, an account's history and the organisation switcher, driven in Chromium against
 // `next start` on PGlite. AWS is the replay server on loopback (STS, EC2, S3 with SigV4), the
 // same one the verify route's API tests use; the control plane reaches it as configured. SSO
 // runs against the test OpenID provider on loopback, and domains are verified through a DNS
 // server on loopback that the control plane is pointed at (RINGFENCE_DNS_SERVERS).
-let sso: SsoConsole | undefined;
-let session: ConsoleSession | undefined;
-let zone: DnsZone | undefined;
-let op: OidcProvider | undefined;
 const SSO_DOMAIN = "acme-sso.test";
 const OP_CLIENT = { clientId: "ringfence-console", clientSecret: "op-secret-for-browser-tests" };
-let watched: WatchedPage;
-let page: Page;
-let replay: AwsReplay | undefined;
 let orgPath = "";
 const customer = demoAccount();
 
-beforeAll(async () => {
-  replay = await startAwsReplay(world([customer], 1000));
-  sso = await openConsoleWithSso(OP_CLIENT, {
+const replay = await forThisSuite(startAwsReplay(world([customer], 1000)));
+const { session, zone, op } = await forThisSuite(
+  openConsoleWithSso(OP_CLIENT, {
     RINGFENCE_AWS_ACCESS_KEY_ID: CALLER.accessKeyId,
     RINGFENCE_AWS_SECRET_ACCESS_KEY: CALLER.secretAccessKey,
     RINGFENCE_AWS_ENDPOINT: replay.url,
@@ -41,20 +24,13 @@ beforeAll(async () => {
     // The replay's loopback address is the only non-global destination discovery may reach.
     RINGFENCE_OUTBOUND_ALLOW: "127.0.0.1",
     AWS_EC2_METADATA_DISABLED: "true",
-  });
-  ({ session, zone, op } = sso);
-  watched = session.watched;
-  page = session.page;
-}, 900_000);
-
-afterAll(async () => {
-  await sso?.close();
-  await replay?.close();
-});
+  }),
+);
+const { page, watched } = session;
 
 /** Fills the wizard for `provider` and presses Continue. */
 async function onboard(provider: string, fields: Record<string, string>): Promise<void> {
-  await page.goto(session?.url(`${orgPath}/accounts/new`) ?? "");
+  await page.goto(session.url(`${orgPath}/accounts/new`));
   await page.getByRole("radio", { name: new RegExp(`^${provider}`) }).check();
   for (const [label, value] of Object.entries(fields)) {
     await page.getByLabel(label, { exact: true }).fill(value);
@@ -84,7 +60,6 @@ describe("onboarding, account history and organisations in the console", () => {
   });
 
   it("verifies an email domain by its TXT record and connects the identity provider", async () => {
-    if (!zone || !op) throw new Error("the DNS zone or the identity provider did not start");
     await connectIdentityProvider(page, { zone, op, domain: SSO_DOMAIN, client: OP_CLIENT });
     await watched.shot("sso-configured");
   });
@@ -94,7 +69,6 @@ describe("onboarding, account history and organisations in the console", () => {
     await page.waitForURL(/\/sign-in/);
     await page.getByLabel("Work address").fill(`dana@${SSO_DOMAIN}`);
     await watched.shot("sign-in-sso");
-    if (!op) throw new Error("the identity provider did not start");
     await signInWithSso(page, op, {
       sub: "op-dana",
       email: `dana@${SSO_DOMAIN}`,
@@ -107,7 +81,7 @@ describe("onboarding, account history and organisations in the console", () => {
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/sign-in/);
-    expect(session && (await signInOwner(session))).toBe(orgPath);
+    expect(await signInOwner(session)).toBe(orgPath);
   });
 
   it("onboards an AWS account with the setup from the API and the quick-create link", async () => {

@@ -1,30 +1,14 @@
 import { join } from "node:path";
 import { EnforcerClient } from "@ringfence/engine/control";
-import type { Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Locator } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { hitsByRule } from "../../src/ui/components/rule-sets.tsx";
 import { decisionEvents, EVENT_COUNT, PER_ACTION } from "./decision-events.ts";
 import { SCREENSHOT_DIR } from "./harness.ts";
-import {
-  type ConsoleSession,
-  goTo,
-  openConsole,
-  registrationToken,
-  signInOwner,
-} from "./session.ts";
-import type { WatchedPage } from "./watched-page.ts";
+import { forThisSuite, goTo, openConsole, registrationToken, signInOwner } from "./session.ts";
 
-let session: ConsoleSession | undefined;
-let watched: WatchedPage;
-let page: Page;
-
-beforeAll(async () => {
-  session = await openConsole();
-  watched = session.watched;
-  page = session.page;
-}, 900_000);
-
-afterAll(async () => session?.close());
+const session = await forThisSuite(openConsole());
+const { page, watched } = session;
 
 /** The demo inventory's Ubuntu tools host (tag Role=tools) and the demo patches bucket. */
 const TOOLS_HOST = "10.20.2.30";
@@ -69,7 +53,7 @@ async function publish(v: number) {
 
 describe("policy authoring in the console, as a security engineer", () => {
   it("signs in and publishes the demo draft as version 1", async () => {
-    expect(session && (await signInOwner(session))).toMatch(/^\/orgs\/[^/]+$/);
+    expect(await signInOwner(session)).toMatch(/^\/orgs\/[^/]+$/);
     await goTo(page, "Policy");
     await page.getByText("Nothing has been published yet.").first().waitFor();
     expect(await page.getByTestId("draft-diff").textContent()).toContain("+ ");
@@ -239,7 +223,7 @@ describe("policy authoring in the console, as a security engineer", () => {
   it("shows hit counts with the first and last hit once a gateway reports decisions", async () => {
     const token = await registrationToken(page, "policy-gw");
     const client = new EnforcerClient({
-      baseUrl: session?.origin ?? "",
+      baseUrl: session.origin,
       allowInsecureLoopback: true,
     });
     const enrolled = await client.register(token, { kind: "gateway", softwareVersion: "1.4.0" });

@@ -1,6 +1,5 @@
 import { EnforcerClient } from "@ringfence/engine/control";
-import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   DENIED_SOURCE,
   DETECTIONS,
@@ -8,26 +7,10 @@ import {
   EVENT_COUNT,
   PER_ACTION,
 } from "./decision-events.ts";
-import {
-  type ConsoleSession,
-  goTo,
-  openConsole,
-  registrationToken,
-  signInOwner,
-} from "./session.ts";
-import type { WatchedPage } from "./watched-page.ts";
+import { forThisSuite, goTo, openConsole, registrationToken, signInOwner } from "./session.ts";
 
-let session: ConsoleSession | undefined;
-let watched: WatchedPage;
-let page: Page;
-
-beforeAll(async () => {
-  session = await openConsole();
-  watched = session.watched;
-  page = session.page;
-}, 900_000);
-
-afterAll(async () => session?.close());
+const session = await forThisSuite(openConsole());
+const { page, watched } = session;
 
 const go = (section: string) => goTo(page, section);
 
@@ -36,7 +19,7 @@ const go = (section: string) => goTo(page, section);
  * protocol like a real one: its enforced bundle version, then an hour of decision events.
  */
 async function enforcerReports(token: string, version: number) {
-  const origin = session?.origin ?? "";
+  const origin = session.origin;
   const client = new EnforcerClient({ baseUrl: origin, allowInsecureLoopback: true });
   const answer = await client.register(token, { kind: "gateway", softwareVersion: "1.4.0" });
   await client.reportStatus({ version, softwareVersion: "1.4.0" });
@@ -45,7 +28,7 @@ async function enforcerReports(token: string, version: number) {
 
 describe("analytics and events in the console over the running product", () => {
   it("signs the demo owner in and publishes the demo policy", async () => {
-    expect(session && (await signInOwner(session))).toMatch(/^\/orgs\/[^/]+$/);
+    expect(await signInOwner(session)).toMatch(/^\/orgs\/[^/]+$/);
 
     await go("Analytics");
     await page.getByText("No decisions in this window.").waitFor();
@@ -53,7 +36,8 @@ describe("analytics and events in the console over the running product", () => {
 
     await go("Policy");
     await page.getByRole("button", { name: "Publish the draft" }).click();
-    await page.getByRole("cell", { name: "1", exact: true }).first().waitFor();
+    const versions = page.getByRole("region", { name: "Published versions" });
+    await versions.getByRole("cell", { name: "v1", exact: true }).waitFor();
   });
 
   it("shows an enforcer's enforced version against the latest once it reports", async () => {

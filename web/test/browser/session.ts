@@ -1,5 +1,6 @@
 import { DEMO_OWNER_EMAIL } from "@ringfence/db";
 import type { BrowserContext, Page } from "playwright-core";
+import { afterAll } from "vitest";
 import {
   buildConsole,
   DEMO_PASSWORD,
@@ -51,6 +52,19 @@ export async function openConsole(
     await removeDir(root);
     throw error;
   }
+}
+
+/**
+ * Awaits what a browser suite opens at its top level (the console, a loopback server) and closes
+ * it after the suite's last test, so each suite states only what is its own:
+ * `const session = await forThisSuite(openConsole());`. A failure to open fails the file.
+ */
+export async function forThisSuite<T extends { close(): Promise<void> }>(
+  opening: Promise<T>,
+): Promise<T> {
+  const opened = await opening;
+  afterAll(() => opened.close());
+  return opened;
 }
 
 /** Signs the demo owner in from the keyboard; answers the organisation's path. */

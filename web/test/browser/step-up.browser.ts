@@ -1,19 +1,11 @@
-import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { goTo, signInOwner } from "./session.ts";
-import {
-  connectIdentityProvider,
-  openConsoleWithSso,
-  type SsoConsole,
-  signInWithSso,
-} from "./sso.ts";
-import type { WatchedPage } from "./watched-page.ts";
+import { describe, expect, it } from "vitest";
+import { forThisSuite, goTo, signInOwner } from "./session.ts";
+import { connectIdentityProvider, openConsoleWithSso, signInWithSso } from "./sso.ts";
 
 // A sensitive action by a person whom SSO created (so without a password or a second factor)
 // once their session is older than the step-up window: the console asks them to confirm at
 // their identity provider, and after the round trip the same action succeeds. The window is
 // the shortest the control plane accepts (one minute), so the test waits it out once.
-let sso: SsoConsole | undefined;
 const DOMAIN = "stepup-sso.test";
 const CLIENT = { clientId: "ringfence-console", clientSecret: "op-secret-for-step-up-tests" };
 const ADMIN = {
@@ -23,17 +15,10 @@ const ADMIN = {
   groups: ["rf-admins"],
 };
 const STEP_UP_MS = 60_000;
-let watched: WatchedPage;
-let page: Page;
 let orgPath = "";
 
-beforeAll(async () => {
-  sso = await openConsoleWithSso(CLIENT, { RINGFENCE_STEP_UP_MINUTES: "1" });
-  watched = sso.session.watched;
-  page = sso.session.page;
-}, 900_000);
-
-afterAll(async () => sso?.close());
+const sso = await forThisSuite(openConsoleWithSso(CLIENT, { RINGFENCE_STEP_UP_MINUTES: "1" }));
+const { page, watched } = sso.session;
 
 /** Fills the API key form and submits it. */
 async function createKey(name: string): Promise<void> {
@@ -43,7 +28,6 @@ async function createKey(name: string): Promise<void> {
 
 describe("step-up at the identity provider for an SSO-only member", () => {
   it("connects the provider with a group that makes admins", async () => {
-    if (!sso) throw new Error("the console with its identity provider did not start");
     orgPath = await signInOwner(sso.session);
     const { zone, op } = sso;
     const setup = { zone, op, domain: DOMAIN, client: CLIENT, groupRoles: "rf-admins=admin" };
@@ -53,7 +37,6 @@ describe("step-up at the identity provider for an SSO-only member", () => {
   });
 
   it("signs the admin in through the provider, just in time, as an admin", async () => {
-    if (!sso) throw new Error("the identity provider did not start");
     await signInWithSso(page, sso.op, ADMIN);
     await page.waitForURL((url) => url.pathname === orgPath);
     const switcher = page.getByLabel("Organisation");
@@ -69,6 +52,13 @@ describe("step-up at the identity provider for an SSO-only member", () => {
     await alert.getByText("step_up_required").waitFor();
     const confirm = alert.getByRole("button", { name: "Confirm with your identity provider" });
     await confirm.waitFor();
+
+    // Plain words for the person (the routes are in the problem's `actions`), and no password
+    // field for someone who has no password.
+    const said = (await alert.textContent()) ?? "";
+    expect(said).toContain("Confirm it is you with a code from your authenticator");
+    expect(said).not.toContain("/api/v1");
+    expect(await alert.getByLabel("Password").count()).toBe(0);
     await watched.shot("step-up-sso");
 
     await confirm.click();
