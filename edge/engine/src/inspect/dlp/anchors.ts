@@ -169,13 +169,13 @@ function scanBlocks(
   out: DlpHit[],
 ): void {
   const last = s.length - REACH;
-  const state = { covered: 0 };
+  const scan = on && { s, on, out, covered: 0 };
   // Without sampling to bring each block into the cache, one block is as fast.
   const step = on ? BLOCK : s.length;
   for (let start = 0; start < s.length; start += step) {
     const from = start + REACH;
     const to = Math.min(last, from + BLOCK);
-    if (on && from < to) numberRuns(s, from, to, state, on, out);
+    if (scan && from < to) numberRuns(scan, from, to);
     const end = Math.min(s.length, start + step);
     for (const { needle, visit } of anchors) {
       // An anchor starting in the block may end past it.
@@ -186,46 +186,40 @@ function scanBlocks(
     }
   }
   // A run at the end holds the last REACH characters' first one, which the loop does not reach.
-  if (on && last >= 0 && last >= state.covered && inRun(s, last)) judgeAround(s, last, on, out);
+  if (scan && last >= 0 && last >= scan.covered && inRun(s, last))
+    judgeAround(s, last, scan.on, out);
 }
 
 /** Samples from `from` to `to`, over bytes when that stretch is ASCII. */
-function numberRuns(
-  s: string,
-  from: number,
-  to: number,
-  state: Covered,
-  on: Detectors,
-  out: DlpHit[],
-): void {
+function numberRuns(scan: RunScan, from: number, to: number): void {
+  const s = scan.s;
   const lo = Math.max(0, from - RUN_STRIDE);
   const hi = Math.min(s.length, to + RUN_STRIDE);
   const { read, written } = ENCODER.encodeInto(s.slice(lo, hi), BYTES);
   if (read === hi - lo && written === read) {
     // Past the block's bytes lie an earlier block's: the zero ends any run there.
     BYTES[written] = 0;
-    sampleBytes(s, lo, from, to, state, on, out);
-  } else sampleString(s, from, to, state, on, out);
+    sampleBytes(scan, lo, from, to);
+  } else sampleString(scan, from, to);
 }
 
-/** Where judging has reached: a sample inside a run already judged is skipped. */
-interface Covered {
+/** One body's sampling for runs. */
+interface RunScan {
+  s: string;
+  on: Detectors;
+  out: DlpHit[];
+  /** Where judging has reached: a sample inside a run already judged is skipped. */
   covered: number;
 }
 
 /** Judges the run through `p` unless an earlier sample's run covered it. */
-function judgeSample(s: string, p: number, state: Covered, on: Detectors, out: DlpHit[]): void {
-  if (p >= state.covered && inRun(s, p)) state.covered = judgeAround(s, p, on, out);
+function judgeSample(scan: RunScan, p: number): void {
+  if (p >= scan.covered && inRun(scan.s, p))
+    scan.covered = judgeAround(scan.s, p, scan.on, scan.out);
 }
 
-function sampleString(
-  s: string,
-  from: number,
-  to: number,
-  state: Covered,
-  on: Detectors,
-  out: DlpHit[],
-): void {
+function sampleString(scan: RunScan, from: number, to: number): void {
+  const s = scan.s;
   for (let p = from; p < to; p += RUN_STRIDE) {
     // A sample whose character, or both characters REACH away, cannot be in a run is dropped
     // before any other work; most samples are lower-case letters, which one comparison drops.
@@ -239,7 +233,7 @@ function sampleString(
       (RUN_CLASS[s.charCodeAt(p - REACH) & 255] === 0 || RUN_CLASS[s.charCodeAt(p - 2) & 255] === 0)
     )
       continue;
-    if (longRunAt(s, p)) judgeSample(s, p, state, on, out);
+    if (longRunAt(s, p)) judgeSample(scan, p);
   }
 }
 
@@ -247,15 +241,7 @@ function sampleString(
  * The same samples over BYTES, which hold `s` from `lo`: a run through a sample is at most
  * RUN_STRIDE - 1 characters from it before `longRunAt` stops, and the bytes reach further.
  */
-function sampleBytes(
-  s: string,
-  lo: number,
-  from: number,
-  to: number,
-  state: Covered,
-  on: Detectors,
-  out: DlpHit[],
-): void {
+function sampleBytes(scan: RunScan, lo: number, from: number, to: number): void {
   const b = BYTES;
   const end = to - lo;
   for (let i = from - lo; i < end; i += RUN_STRIDE) {
@@ -269,7 +255,7 @@ function sampleBytes(
     let length = 1;
     for (let j = i + 1; length < RUN_STRIDE && extendsByte(b, j); j++) length++;
     for (let j = i - 1; length < RUN_STRIDE && j >= 0 && extendsByte(b, j); j--) length++;
-    if (length >= RUN_STRIDE) judgeSample(s, lo + i, state, on, out);
+    if (length >= RUN_STRIDE) judgeSample(scan, lo + i);
   }
 }
 
