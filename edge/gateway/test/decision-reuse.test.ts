@@ -1,4 +1,5 @@
 import http from "node:http";
+import https from "node:https";
 import net from "node:net";
 import type { Duplex } from "node:stream";
 import tls from "node:tls";
@@ -103,10 +104,10 @@ afterAll(() => {
 });
 
 /** Opens CONNECT + TLS through the gateway to api.test and returns the request sender. */
-async function intercepted(proxyPort: number) {
+async function intercepted(proxyPort: number, upstreamPort = upstream.port) {
   const raw = net.connect(proxyPort, "127.0.0.1");
   await new Promise((resolve) => raw.once("connect", resolve));
-  raw.write(`CONNECT ${HOST}:${upstream.port} HTTP/1.1\r\nHost: ${HOST}:${upstream.port}\r\n\r\n`);
+  raw.write(`CONNECT ${HOST}:${upstreamPort} HTTP/1.1\r\nHost: ${HOST}:${upstreamPort}\r\n\r\n`);
   const answer = await new Promise<Buffer>((resolve) => raw.once("data", resolve));
   expect(answer.toString()).toMatch(/^HTTP\/1\.1 200/);
   const secure = tls.connect({ socket: raw, servername: HOST, ca: pki.orgCa.certPem });
@@ -154,6 +155,42 @@ describe("decision reuse on an intercepted connection", () => {
       expect(gateway.events.at(-1)).toMatchObject({ action: "deny", reasons: { default: true } });
     } finally {
       client.close();
+      await gateway.close(100);
+    }
+  });
+});
+
+describe("upstream connection reuse on an intercepted connection", () => {
+  it("keeps its upstream connection when the Host header changes case", async () => {
+    // undici would take a server name from each Host header and redial when it changed; the
+    // gateway names the host its pool verifies, so a case change costs no new TLS handshake.
+    const counting = https.createServer(
+      { cert: pki.upstreamLeaf.certPem, key: pki.upstreamLeaf.keyPem },
+      (_req, res) => res.end("counted"),
+    );
+    let connections = 0;
+    counting.on("secureConnection", () => {
+      connections += 1;
+    });
+    const port = await new Promise<number>((resolve) =>
+      counting.listen(0, "127.0.0.1", () => resolve((counting.address() as net.AddressInfo).port)),
+    );
+    const gateway = await startTestGateway({
+      hosts,
+      orgCa: pki.orgCa,
+      upstreamCa: [pki.upstreamCa.certPem],
+      policy: new PolicyHolder(reportsOnly(1)),
+    });
+    const client = await intercepted(gateway.proxyPort, port);
+    try {
+      for (const host of [HOST, HOST.toUpperCase(), HOST, "Api.Test"]) {
+        expect(await client.send(`GET /reports/q3 HTTP/1.1\r\nHost: ${host}\r\n\r\n`)).toBe(200);
+      }
+      expect(connections).toBe(1);
+      expect(gateway.events.filter((event) => event.kind === "request")).toHaveLength(4);
+    } finally {
+      client.close();
+      counting.close();
       await gateway.close(100);
     }
   });

@@ -26,6 +26,22 @@ describe("egress guard verdict reuse", () => {
     expect(dns.state.asked).toBe(1);
   });
 
+  it("answers a reused verdict without a promise, and any other judgement with one", async () => {
+    const dns = scriptedResolver({ "api.test": ["127.0.0.5"] });
+    const guard = engineEgressGuard(dns.resolve, ["127.0.0.0/8"], 5_000);
+
+    // The first lookup is in flight while it is judged, so only the second (on the held
+    // answer) leaves a verdict to reuse.
+    const first = guard("api.test", 443);
+    expect(first).toBeInstanceOf(Promise);
+    await first;
+    const judged = await guard("api.test", 443);
+    const reused = guard("api.test", 443);
+    expect(reused).not.toBeInstanceOf(Promise);
+    expect(reused).toBe(judged);
+    expect(guard("api.test", 8443)).toBeInstanceOf(Promise);
+  });
+
   it("judges again once the answer expires, so a rebound name is refused", async () => {
     let clock = 0;
     const dns = scriptedResolver({ "api.test": ["127.0.0.5"] });

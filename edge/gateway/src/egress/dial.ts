@@ -14,9 +14,10 @@ export type EgressVerdict = {
 
 /**
  * Resolves `host` with the gateway's resolver and judges every address. An allow carries the one
- * address the gateway must connect to; nothing else may be dialled.
+ * address the gateway must connect to; nothing else may be dialled. A verdict already known
+ * (judged on the answer still held) may come back without a promise, sparing the request a hop.
  */
-export type EgressGuard = (host: string, port: number) => Promise<EgressVerdict>;
+export type EgressGuard = (host: string, port: number) => EgressVerdict | Promise<EgressVerdict>;
 
 /** A resolver over a fixed map, for tests and for pinned internal names. */
 export function staticResolver(map: Readonly<Record<string, readonly string[]>>): Resolver {
@@ -37,13 +38,20 @@ export class EgressBlocked extends Error {
   }
 }
 
-/** Judges the destination and returns the address to dial, or throws EgressBlocked. */
-export async function judgedAddress(
+/**
+ * Judges the destination and returns the address to dial, or throws (or rejects with)
+ * EgressBlocked. A verdict the guard already knew gives the address without a promise.
+ */
+export function judgedAddress(
   guard: EgressGuard,
   host: string,
   port: number,
-): Promise<string> {
-  const verdict = await guard(host, port);
+): string | Promise<string> {
+  const verdict = guard(host, port);
+  return verdict instanceof Promise ? verdict.then(addressOf) : addressOf(verdict);
+}
+
+function addressOf(verdict: EgressVerdict): string {
   if (verdict.verdict !== "allow" || verdict.address === undefined)
     throw new EgressBlocked(verdict);
   return verdict.address;

@@ -60,7 +60,7 @@ export function cachingResolver(
  * answer, so the engine's verdict is reused while the caching resolver still holds the very
  * answer it was judged on (the same array, not an equal one). A new answer, an expired one or
  * a lookup still in flight is judged afresh; a verdict reached without a held answer (an
- * address literal aside) is never reused.
+ * address literal aside) is never reused. A reused verdict comes back as it is, not in a promise.
  */
 export function engineEgressGuard(
   resolver: Resolver,
@@ -98,7 +98,7 @@ export function engineEgressGuard(
       const byPort = verdicts.get(host) ?? new Map<number, JudgedVerdict>();
       verdicts.set(host, byPort);
       const name = literal ? undefined : used.name;
-      byPort.set(port, { name, answer: used.answer, verdict: Promise.resolve(verdict) });
+      byPort.set(port, { name, answer: used.answer, verdict });
       return verdict;
     });
   };
@@ -108,5 +108,5 @@ export function engineEgressGuard(
 type JudgedVerdict = {
   name: string | undefined;
   answer: unknown;
-  verdict: Promise<EgressVerdict>;
+  verdict: EgressVerdict;
 };

@@ -119,20 +119,32 @@ async function serveOne(session: HttpSession, head: RequestHead): Promise<boolea
   const requestId = randomUUID();
   const started = performance.now();
   if (session.identify) session.src = session.identify(head);
-  const routed = upgradeRefusal(head) ?? (await session.route(head));
+  // Routing is synchronous for most sessions; awaiting only a promise spares each request a hop.
+  const pending = upgradeRefusal(head) ?? session.route(head);
+  const routed = pending instanceof Promise ? await pending : pending;
   ctx.metrics.recordDecision(
     routed.kind === "forward" ? "allow" : "deny",
     "request",
     performance.now() - started,
   );
 
+  const emit = requestEvents(session, head, routed);
+  if (routed.kind === "refuse") {
+    sendError(session.stream, routed.status, routed.code, routed.message, requestId);
+    emit({ finding: routed.finding, status: routed.status });
+    return false;
+  }
+  return forward(session, head, routed, requestId, emit);
+}
+
+/**
+ * Emits the one event of a request. Made by a function rather than as a named closure inline:
+ * tsx (esbuild keepNames) would otherwise define a name property on a new function per request.
+ */
+function requestEvents(session: HttpSession, head: RequestHead, routed: Routed): Emit {
+  const { ctx } = session;
   const http = { method: head.method, url: head.target.slice(0, 8192) };
-  const emit = (extra: {
-    finding?: Detection;
-    findings?: Detection[];
-    status?: number;
-    bytes?: { in: number; out: number };
-  }) =>
+  return (extra) =>
     ctx.emit(
       buildEvent({
         enforcerId: ctx.enforcerId,
@@ -145,13 +157,6 @@ async function serveOne(session: HttpSession, head: RequestHead): Promise<boolea
         bytes: extra.bytes,
       }),
     );
-
-  if (routed.kind === "refuse") {
-    sendError(session.stream, routed.status, routed.code, routed.message, requestId);
-    emit({ finding: routed.finding, status: routed.status });
-    return false;
-  }
-  return forward(session, head, routed, requestId, emit);
 }
 
 function upgradeRefusal(head: RequestHead): Routed | undefined {
@@ -190,7 +195,8 @@ async function forward(
   const { ctx, stream } = session;
   let address: string;
   try {
-    address = await judgedAddress(ctx.egress, route.host, route.port);
+    const judged = judgedAddress(ctx.egress, route.host, route.port);
+    address = typeof judged === "string" ? judged : await judged;
   } catch (error) {
     if (!(error instanceof EgressBlocked)) throw error;
     sendError(
@@ -262,6 +268,7 @@ async function forward(
         path: prepared?.path ?? route.path,
         headers: flatten(prepared?.headers ?? headers),
         body: prepared ? prepared.body && Readable.from(prepared.body) : plain,
+        servername: route.host,
       },
     });
   } catch (error) {

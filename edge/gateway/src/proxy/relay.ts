@@ -34,7 +34,15 @@ export type RelayRequest = {
   keepAlive: boolean;
   requestId: string;
   filter: ResponseFilter | undefined;
-  upstream: Pick<Dispatcher.DispatchOptions, "method" | "path" | "headers" | "body">;
+  upstream: Pick<Dispatcher.DispatchOptions, "method" | "path" | "headers" | "body"> & {
+    /**
+     * The name the upstream pool verifies (its host). undici reads this option though its types
+     * leave it out; without it undici derives a name from the Host header on every request
+     * (net.isIP over it), and a connection whose derived name changes (Host spelled in another
+     * case) is closed and dialled again. Our pools' connect ignores it: they verify their host.
+     */
+    servername: string;
+  };
 };
 
 /**
@@ -76,18 +84,22 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
   private pending: Buffer | undefined;
   private settled = false;
   private upstream: Dispatcher.DispatchController | undefined;
-  private readonly onDrain = () => this.upstream?.resume();
-  private readonly onClose = () => {
-    const error = new Error("client connection closed");
-    this.upstream?.abort(error);
-    this.fail(error);
-  };
+  // Assigned in the constructor rather than as field initialisers: tsx (esbuild keepNames) would
+  // define a name property on each of these per request.
+  private readonly onDrain: () => void;
+  private readonly onClose: () => void;
 
   constructor(
     private readonly request: RelayRequest,
     private readonly resolve: (result: Relayed) => void,
     private readonly reject: (error: Error) => void,
   ) {
+    this.onDrain = () => this.upstream?.resume();
+    this.onClose = () => {
+      const error = new Error("client connection closed");
+      this.upstream?.abort(error);
+      this.fail(error);
+    };
     request.stream.on("drain", this.onDrain);
     request.stream.once("close", this.onClose);
   }
