@@ -169,7 +169,7 @@ function scanBlocks(
   out: DlpHit[],
 ): void {
   const last = s.length - REACH;
-  const scan = on && { s, on, out, covered: 0 };
+  const scan = on && { s, on, out, covered: 0, ascii: true };
   // Without sampling to bring each block into the cache, one block is as fast.
   const step = on ? BLOCK : s.length;
   for (let start = 0; start < s.length; start += step) {
@@ -195,12 +195,18 @@ function numberRuns(scan: RunScan, from: number, to: number): void {
   const s = scan.s;
   const lo = Math.max(0, from - RUN_STRIDE);
   const hi = Math.min(s.length, to + RUN_STRIDE);
-  const { read, written } = ENCODER.encodeInto(s.slice(lo, hi), BYTES);
-  if (read === hi - lo && written === read) {
-    // Past the block's bytes lie an earlier block's: the zero ends any run there.
-    BYTES[written] = 0;
-    sampleBytes(scan, lo, from, to);
-  } else sampleString(scan, from, to);
+  if (scan.ascii) {
+    const { read, written } = ENCODER.encodeInto(s.slice(lo, hi), BYTES);
+    if (read === hi - lo && written === read) {
+      // Past the block's bytes lie an earlier block's: the zero ends any run there.
+      BYTES[written] = 0;
+      sampleBytes(scan, lo, from, to);
+      return;
+    }
+    // Encoding other characters is slow, and a body that has some likely has more.
+    scan.ascii = false;
+  }
+  sampleString(scan, from, to);
 }
 
 /** One body's sampling for runs. */
@@ -210,12 +216,13 @@ interface RunScan {
   out: DlpHit[];
   /** Where judging has reached: a sample inside a run already judged is skipped. */
   covered: number;
+  /** False from the first block that is not ASCII on: the rest is sampled over the string. */
+  ascii: boolean;
 }
 
-/** Judges the run through `p` unless an earlier sample's run covered it. */
+/** Judges the run through `p`, a sample past the runs judged so far. */
 function judgeSample(scan: RunScan, p: number): void {
-  if (p >= scan.covered && inRun(scan.s, p))
-    scan.covered = judgeAround(scan.s, p, scan.on, scan.out);
+  if (inRun(scan.s, p)) scan.covered = judgeAround(scan.s, p, scan.on, scan.out);
 }
 
 function sampleString(scan: RunScan, from: number, to: number): void {
@@ -233,7 +240,7 @@ function sampleString(scan: RunScan, from: number, to: number): void {
       (RUN_CLASS[s.charCodeAt(p - REACH) & 255] === 0 || RUN_CLASS[s.charCodeAt(p - 2) & 255] === 0)
     )
       continue;
-    if (longRunAt(s, p)) judgeSample(scan, p);
+    if (p >= scan.covered && longRunAt(s, p)) judgeSample(scan, p);
   }
 }
 
@@ -246,7 +253,7 @@ function sampleBytes(scan: RunScan, lo: number, from: number, to: number): void 
   const end = to - lo;
   for (let i = from - lo; i < end; i += RUN_STRIDE) {
     const k = RUN_CLASS[b[i] as number];
-    if (k === 0) continue;
+    if (k === 0 || lo + i < scan.covered) continue;
     if (
       (RUN_CLASS[b[i + REACH] as number] === 0 || RUN_CLASS[b[i + 2] as number] === 0) &&
       (RUN_CLASS[b[i - REACH] as number] === 0 || RUN_CLASS[b[i - 2] as number] === 0)
