@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "./harness.ts";
 import { forThisSuite, goTo, signInOwner } from "./session.ts";
 import { connectIdentityProvider, openConsoleWithSso, signInWithSso } from "./sso.ts";
 
 // A sensitive action by a person whom SSO created (so without a password or a second factor)
 // once their session is older than the step-up window: the console asks them to confirm at
-// their identity provider, and after the round trip the same action succeeds. The window is
+// their identity provider, and after the round trip the same action succeeds. Then the owner,
+// who signed in with a password, is asked for the password alone. The window is
 // the shortest the control plane accepts (one minute), so the test waits it out once.
 const DOMAIN = "stepup-sso.test";
 const CLIENT = { clientId: "ringfence-console", clientSecret: "op-secret-for-step-up-tests" };
@@ -67,6 +69,31 @@ describe("step-up at the identity provider for an SSO-only member", () => {
     expect(await page.getByTestId("shown-once").textContent()).toMatch(/^rfk_/);
     await page.getByRole("cell", { name: "after-step-up" }).waitFor();
     await watched.shot("step-up-done");
+  }, 180_000);
+
+  it("asks a person with a password for it, and offers no provider to a password session", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/sign-in/);
+    await signInOwner(sso.session);
+    await page.waitForTimeout(STEP_UP_MS + 2_000);
+    await goTo(page, "API keys");
+    watched.expectFailure("/api-keys", 401);
+    await createKey("owner-after-step-up");
+    const alert = page.getByRole("main").getByRole("alert");
+    await alert.getByLabel("Password").waitFor();
+    const provider = alert.getByRole("button", { name: "Confirm with your identity provider" });
+    expect(await provider.count()).toBe(0);
+    await watched.shot("step-up-password");
+
+    await alert.getByLabel("Password").fill(DEMO_PASSWORD);
+    const [confirmed] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/step-up")),
+      alert.getByRole("button", { name: "Confirm", exact: true }).click(),
+    ]);
+    expect(confirmed.status()).toBe(200);
+    await createKey("owner-after-step-up");
+    expect(await page.getByTestId("shown-once").textContent()).toMatch(/^rfk_/);
+    await page.getByRole("cell", { name: "owner-after-step-up" }).waitFor();
   }, 180_000);
 
   it("logged no console error on any page", () => {

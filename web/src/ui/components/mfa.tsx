@@ -184,27 +184,31 @@ function PasswordStepUp({
   onPassword: (password: string) => void;
 }) {
   const [password, setPassword] = useState("");
+  // No form of its own: the prompt shows inside the form whose action asked for step-up, and a
+  // nested form's submit would reach that one instead.
   return (
-    <form
-      className="flex flex-col gap-3"
-      onSubmit={(event) => {
-        event.preventDefault();
-        onPassword(password);
-      }}
-    >
+    <div className="flex flex-col gap-3">
       <TextField
         label="Password"
         type="password"
-        required
         value={password}
         onChange={(event) => setPassword(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key !== "Enter") return;
+          event.preventDefault();
+          onPassword(password);
+        }}
         autoComplete="current-password"
       />
       <ErrorBox error={error} />
-      <Button type="submit" disabled={pending}>
+      <Button
+        type="button"
+        disabled={pending || password === ""}
+        onClick={() => onPassword(password)}
+      >
         Confirm
       </Button>
-    </form>
+    </div>
   );
 }
 
