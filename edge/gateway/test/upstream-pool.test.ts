@@ -1,6 +1,7 @@
 import http from "node:http";
 import type net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UpstreamPool } from "../src/egress/upstream.ts";
 import { PolicyHolder } from "../src/engine/policy.ts";
 import { rulesPolicy, startTestGateway } from "./helpers.ts";
 
@@ -164,5 +165,30 @@ describe("resolver answers reused for their lifetime", () => {
     expect(empty.status).toBe(403);
     expect(recovered).toEqual({ status: 200, body: "127.0.0.5" });
     expect(asked.length - before).toBe(2);
+  });
+});
+
+describe("upstream client per target", () => {
+  it("hands out one client per scheme, name, judged address and port, and a new one once closed", async () => {
+    const pool = new UpstreamPool();
+    const target = { host: HOST, address: "127.0.0.5", port: 8443, tls: true };
+    const first = pool.clientFor(target);
+    expect(pool.clientFor({ ...target })).toBe(first);
+
+    const others = [
+      { ...target, address: "127.0.0.6" },
+      { ...target, host: "other.test" },
+      { ...target, port: 8444 },
+      { ...target, tls: false },
+    ].map((other) => pool.clientFor(other));
+    expect(new Set([first, ...others]).size).toBe(5);
+    // Asked again after the others, the first target still gets its own client back.
+    expect(pool.clientFor(target)).toBe(first);
+
+    await first.close();
+    const replaced = pool.clientFor(target);
+    expect(replaced).not.toBe(first);
+    expect(pool.clientFor(target)).toBe(replaced);
+    await pool.close();
   });
 });

@@ -30,16 +30,24 @@ const CONNECTIONS_PER_UPSTREAM = 64;
  */
 export class UpstreamPool {
   private readonly clients = new Map<string, Pool>();
+  /** The last target asked for and its client: most requests go where the one before went. */
+  private last: (UpstreamTarget & { client: Pool }) | undefined;
 
   constructor(private readonly tlsOptions: UpstreamTlsOptions = {}) {}
 
   clientFor(target: UpstreamTarget): Pool {
+    const last = this.last;
+    if (last && sameTarget(last, target) && !last.client.destroyed && !last.client.closed) {
+      return last.client;
+    }
     const key = `${target.tls ? "s" : "p"}|${target.host}|${target.address}|${target.port}`;
-    const existing = this.clients.get(key);
-    if (existing && !existing.destroyed && !existing.closed) return existing;
-    const client = this.create(target);
-    this.clients.set(key, client);
-    this.evict();
+    let client = this.clients.get(key);
+    if (!client || client.destroyed || client.closed) {
+      client = this.create(target);
+      this.clients.set(key, client);
+      this.evict();
+    }
+    this.last = { ...target, client };
     return client;
   }
 
@@ -47,6 +55,7 @@ export class UpstreamPool {
   async close(): Promise<void> {
     const clients = [...this.clients.values()];
     this.clients.clear();
+    this.last = undefined;
     await Promise.allSettled(clients.map((client) => client.close()));
   }
 
@@ -98,6 +107,11 @@ export class UpstreamPool {
       oldest[1].close().catch(() => undefined);
     }
   }
+}
+
+/** Every field of the pool key: the scheme, the name verified, the judged address, the port. */
+function sameTarget(a: UpstreamTarget, b: UpstreamTarget): boolean {
+  return a.tls === b.tls && a.port === b.port && a.host === b.host && a.address === b.address;
 }
 
 function hostForUrl(host: string): string {
