@@ -1,3 +1,4 @@
+import { Secret, TOTP } from "otpauth";
 import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "./harness.ts";
 import { forThisSuite, goTo, signInOwner } from "./session.ts";
@@ -94,6 +95,40 @@ describe("step-up at the identity provider for an SSO-only member", () => {
     await createKey("owner-after-step-up");
     expect(await page.getByTestId("shown-once").textContent()).toMatch(/^rfk_/);
     await page.getByRole("cell", { name: "owner-after-step-up" }).waitFor();
+  }, 180_000);
+
+  it("asks a person with a second factor for a code, which Enter submits", async () => {
+    await page.goto(new URL("/account/security", page.url()).href);
+    await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+    const secret = Secret.fromBase32((await page.getByTestId("totp-secret").textContent()) ?? "");
+    await page.getByLabel("First code from the app").fill(TOTP.generate({ secret }));
+    await page.getByRole("button", { name: "Turn on" }).click();
+    await page.locator('[data-testid="mfa-state"]', { hasText: /^on$/ }).waitFor();
+
+    // Past the window (and so in a later time step than the enrolment's code, which is spent).
+    await page.waitForTimeout(STEP_UP_MS + 2_000);
+    await page.goto(new URL(`${orgPath}/api-keys`, page.url()).href);
+    watched.expectFailure("/api-keys", 401);
+    await createKey("owner-after-code");
+    const alert = page.getByRole("main").getByRole("alert");
+    const field = alert.getByLabel("Authentication code");
+    await field.waitFor();
+    expect(await alert.getByLabel("Password").count()).toBe(0);
+    await watched.shot("step-up-code");
+
+    // The prompt sits inside the key form: Enter in the code field confirms the step-up and
+    // must not submit the key form around it.
+    await field.fill(TOTP.generate({ secret }));
+    const [confirmed] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/step-up")),
+      field.press("Enter"),
+    ]);
+    expect(confirmed.status()).toBe(200);
+    await alert.getByText(/^Confirmed until/).waitFor();
+    expect(await page.getByRole("cell", { name: "owner-after-code" }).count()).toBe(0);
+    await createKey("owner-after-code");
+    expect(await page.getByTestId("shown-once").textContent()).toMatch(/^rfk_/);
+    await page.getByRole("cell", { name: "owner-after-code" }).waitFor();
   }, 180_000);
 
   it("logged no console error on any page", () => {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { api } from "../api.ts";
 import { Button, TextField } from "./controls.tsx";
 import { ErrorBox, Loading, ShownOnce } from "./feedback.tsx";
@@ -38,13 +38,22 @@ export function SecondFactorForm({
 }) {
   const [useRecovery, setUseRecovery] = useState(false);
   const [value, setValue] = useState("");
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const submit = () => {
     onProof(useRecovery ? { recoveryCode: value.trim() } : { code: value.trim() });
   };
 
+  // No form of its own, like the password step-up: this also shows as the step-up prompt inside
+  // the form whose action asked for it, where a nested form's submit would reach that one.
   return (
-    <form onSubmit={submit} className="flex flex-col gap-3">
+    <fieldset
+      aria-label="Second factor"
+      className="m-0 flex min-w-0 flex-col gap-3 border-0 p-0"
+      onKeyDown={(event) => {
+        if (event.key !== "Enter" || !(event.target instanceof HTMLInputElement)) return;
+        event.preventDefault();
+        submit();
+      }}
+    >
       {useRecovery ? (
         <TextField
           label="Recovery code"
@@ -63,7 +72,7 @@ export function SecondFactorForm({
         />
       )}
       <ErrorBox error={error} />
-      <Button type="submit" disabled={pending}>
+      <Button type="button" disabled={pending} onClick={submit}>
         {submitLabel}
       </Button>
       <button
@@ -76,7 +85,7 @@ export function SecondFactorForm({
       >
         {useRecovery ? "Use the authenticator app" : "Use a recovery code"}
       </button>
-    </form>
+    </fieldset>
   );
 }
 
