@@ -92,8 +92,8 @@ function goalOf(name: string, figures: BenchOutcome["figures"]): Goal | undefine
   }
   if (name === "waf") {
     // waf.json's ringfenceToModsecRatio is the median requests/s ratio of interleaved rounds.
-    const key = Object.keys(figures).find((k) => /modsec/i.test(k) && /ratio/i.test(k));
-    const ratio = key ? num(figures, key) : undefined;
+    // Named exactly: a pattern over the keys also matched the reference's ratio to itself (1).
+    const ratio = num(figures, "ringfenceToModsecRatio");
     const caught = num(figures, "detection.ringfence.attacksCaught") ?? Number.NaN;
     const better =
       caught >= (num(figures, "detection.modsecurity.attacksCaught") ?? Number.NaN) &&
