@@ -77,8 +77,10 @@ export class UpstreamPool {
         return socket;
       },
       pipelining: 1,
+      // One value for both: undici then refreshes one timer from head to body instead of
+      // making a new one per response, each held until its timer wheel next ticks.
       headersTimeout: 60_000,
-      bodyTimeout: 300_000,
+      bodyTimeout: 60_000,
     });
   }
 
