@@ -10,7 +10,8 @@ export class AhoCorasick {
   /**
    * The complete transition function for ASCII, failure links already followed: bodies are
    * mostly ASCII, and one typed-array read per char is several times faster than a map lookup
-   * plus a walk up the failure links. Other chars take the map path.
+   * plus a walk up the failure links. Other chars take the map path. A target state with
+   * outputs is stored as its complement, so the read itself tells whether anything ends there.
    */
   private readonly ascii: Int32Array;
 
@@ -70,11 +71,15 @@ export class AhoCorasick {
       for (const next of this.goto[state]?.values() ?? []) queue.push(next);
       for (let code = 0; code < 128; code++) {
         const next = this.goto[state]?.get(this.fold(code));
-        if (next !== undefined) table[state * 128 + code] = next;
+        if (next !== undefined) table[state * 128 + code] = this.marked(next);
         else if (state !== 0) table[state * 128 + code] = table[failRow + code] ?? 0;
       }
     }
     return table;
+  }
+
+  private marked(state: number): number {
+    return (this.outputs[state]?.length ?? 0) > 0 ? ~state : state;
   }
 
   /** Returns the indexes of the literals that occur in `text` (each at most once). */
@@ -94,7 +99,9 @@ export class AhoCorasick {
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       if (code < 128) {
-        state = ascii[state * 128 + code] ?? 0;
+        state = ascii[(state << 7) | code] ?? 0;
+        if (state >= 0) continue;
+        state = ~state;
       } else {
         let next = goto[state]?.get(code);
         while (next === undefined && state !== 0) {
