@@ -1,5 +1,11 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileProfiles, defaultProfiles, inspectRequest } from "../../src/inspect/index.ts";
+import {
+  SEPARATOR_CHAR,
+  SHELL_NOISE,
+  SHELL_NOISE_OR_SEPARATOR,
+} from "../../src/inspect/waf/rce.ts";
 import { request } from "./helpers.ts";
 
 /*
@@ -53,5 +59,30 @@ describe("the shared strict UTF-8 decoder", () => {
     expect(bad).toContain("protocol-charset-mismatch");
     const good = inspectRequest(compiled, request("POST", "/api", [json], '{"city": "Zürich"}'));
     expect(good.detections).toEqual([]);
+  });
+});
+
+describe("the one-scan shell prefilter", () => {
+  const either = (value: string) => SHELL_NOISE.test(value) || SEPARATOR_CHAR.test(value);
+
+  it("matches exactly where the shell-noise or the separator test would", () => {
+    const chars = [
+      ..."a Z0/;|&`()\\'\"$\t\n\v\f\r\u00a0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\u00e9\u200b",
+    ];
+    const text = fc.array(fc.constantFrom(...chars), { maxLength: 24 }).map((a) => a.join(""));
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(SHELL_NOISE_OR_SEPARATOR.test(value)).toBe(either(value));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("agrees on every code unit alone and after a space", () => {
+    for (let code = 0; code < 0x10000; code++) {
+      for (const value of [String.fromCharCode(code), ` ${String.fromCharCode(code)}`]) {
+        expect(SHELL_NOISE_OR_SEPARATOR.test(value), `U+${code.toString(16)}`).toBe(either(value));
+      }
+    }
   });
 });

@@ -40,7 +40,7 @@ const WINDOWS_COMMANDS = [
 ].join("|");
 
 /** Anything deobfuscateShell would change: quoting tricks, `$` forms, irregular whitespace. */
-const SHELL_NOISE = /[\\'"$]|\s\s|[^\S ]/;
+export const SHELL_NOISE = /[\\'"$]|\s\s|[^\S ]/;
 const OBFUSCATION = /\\(?=\S)|['"]|\$@|\$\{?IFS\}?|\$\*/g;
 
 /** Removes shell quoting tricks that split a command word (c\at, c'a't, ca$@t, cat${IFS}x). */
@@ -65,7 +65,13 @@ const UNIX_AFTER_SEPARATOR = new RegExp(
 );
 const UNIX_AFTER_SEPARATOR_ALL = new RegExp(UNIX_AFTER_SEPARATOR.source, "gi");
 /** The characters SEPARATOR needs besides the start of the value. */
-const SEPARATOR_CHAR = /[;|&`\n\r(]/;
+export const SEPARATOR_CHAR = /[;|&`\n\r(]/;
+/**
+ * Whatever SHELL_NOISE or SEPARATOR_CHAR matches: their single chars in one class (`\s` other
+ * than the space spelled out), and a space before any whitespace.
+ */
+export const SHELL_NOISE_OR_SEPARATOR =
+  /[\\'"$;|&`(\t-\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]| \s/;
 const UNIX_AFTER_START = new RegExp(`^\\s*${PATH_PREFIX}(?:${UNIX_COMMANDS})${AFTER}`, "i");
 const UNIX_AT_START = new RegExp(
   `^\\s*${PATH_PREFIX}(?:${UNIX_COMMANDS})\\s+(?:-{1,2}[a-z]|[/~.]|\\S+\\s*[|;&<>]|https?:|\\S+:\\d|-[a-z]*\\s+\\S)`,
@@ -217,12 +223,16 @@ function backtickCommand(value: string): string | undefined {
 }
 
 function commandAfterSeparator(value: string): string | undefined {
-  const clean = deobfuscateShell(withoutInlineCode(value));
+  const bare = withoutInlineCode(value);
+  // Prose holds neither shell noise nor a separator char: one scan says so for both.
+  const plain = !SHELL_NOISE_OR_SEPARATOR.test(bare);
+  const clean = plain ? bare : deobfuscateShell(bare);
   // Without a separator character only the start of the value can match; the anchored form
   // spares a scan of every position of a long value.
-  const matches = SEPARATOR_CHAR.test(clean)
-    ? clean.matchAll(UNIX_AFTER_SEPARATOR_ALL)
-    : [UNIX_AFTER_START.exec(clean)];
+  const matches =
+    !plain && SEPARATOR_CHAR.test(clean)
+      ? clean.matchAll(UNIX_AFTER_SEPARATOR_ALL)
+      : [UNIX_AFTER_START.exec(clean)];
   for (const m of matches) {
     if (m && plausibleCommand(m[0], clean.slice((m.index ?? 0) + m[0].length))) {
       return m[0].trim();
