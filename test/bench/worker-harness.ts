@@ -132,10 +132,13 @@ export async function isolateHeap(pids: readonly number[]): Promise<IsolateHeap>
     socket.addEventListener("error", () => reject(new Error(`cannot open ${socketUrl}`)));
   });
   let next = 0;
-  const call = (method: string) => {
+  const call = (method: string, seconds = 60) => {
     const callId = ++next;
     return new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${method}: no answer in 60 s`)), 60_000);
+      const timer = setTimeout(
+        () => reject(new Error(`${method}: no answer in ${seconds} s`)),
+        seconds * 1000,
+      );
       pending.set(callId, (result) => {
         clearTimeout(timer);
         resolve(result);
@@ -146,7 +149,8 @@ export async function isolateHeap(pids: readonly number[]): Promise<IsolateHeap>
   try {
     // workerd answers no HeapProfiler.collectGarbage; a heap snapshot collects fully first (its
     // chunks arrive as events, which are ignored).
-    await call("HeapProfiler.takeHeapSnapshot");
+    // A 100k-asset isolate's snapshot streams tens of MiB through wrangler's proxy.
+    await call("HeapProfiler.takeHeapSnapshot", 240);
     const usage = (await call("Runtime.getHeapUsage")) as { usedSize: number; totalSize: number };
     const mib = (bytes: number) => Number((bytes / 1024 / 1024).toFixed(1));
     return { usedMiB: mib(usage.usedSize), totalMiB: mib(usage.totalSize) };
