@@ -48,11 +48,59 @@ interface CompiledSignature {
   regex: CustomPattern | undefined;
 }
 
-/** Signatures ready to run, with an Aho–Corasick prefilter over each one's first content. */
+/**
+ * The prefilter of one buffer: the first contents of the signatures that read it. A few
+ * literals are searched one by one with case-insensitive literal patterns, which skip through a
+ * long body several times faster than an automaton walks it char by char; more take one
+ * Aho–Corasick pass. Both find a superset of what the contents check accepts.
+ */
+interface BufferPrefilter {
+  /** The signature index each literal stands for, in literal order. */
+  signatures: number[];
+  search: AhoCorasick | RegExp[];
+}
+
+/** At most this many literals in a buffer are searched one pattern each. */
+const SEPARATE_LITERALS = 4;
+
+/** Signatures ready to run, with a prefilter per buffer over each one's first content. */
 export interface CompiledIps {
   signatures: CompiledSignature[];
-  prefilter: AhoCorasick;
+  prefilters: Map<(typeof IPS_BUFFERS)[number], BufferPrefilter>;
   suppressions: { signature: string; prefix: IpPrefix | undefined }[];
+}
+
+function prefiltersOf(signatures: Signature[]): CompiledIps["prefilters"] {
+  const literals = new Map<(typeof IPS_BUFFERS)[number], { texts: string[]; indexes: number[] }>();
+  for (const [index, signature] of signatures.entries()) {
+    const first = signature.contents[0]?.match;
+    if (first === undefined) continue;
+    const entry = literals.get(signature.buffer) ?? { texts: [], indexes: [] };
+    entry.texts.push(first.toLowerCase());
+    entry.indexes.push(index);
+    literals.set(signature.buffer, entry);
+  }
+  const prefilters: CompiledIps["prefilters"] = new Map();
+  for (const [buffer, { texts, indexes }] of literals) {
+    const search =
+      texts.length <= SEPARATE_LITERALS
+        ? texts.map((text) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i"))
+        : new AhoCorasick(texts, { caseInsensitive: true });
+    prefilters.set(buffer, { signatures: indexes, search });
+  }
+  return prefilters;
+}
+
+/** Adds to `found` the signatures whose first content may occur in `text`. */
+function prefilter(filter: BufferPrefilter, text: string, found: Set<number>): void {
+  if (text === "") return;
+  if (Array.isArray(filter.search)) {
+    for (const [n, pattern] of filter.search.entries()) {
+      if (pattern.test(text)) found.add(filter.signatures[n] ?? -1);
+    }
+    return;
+  }
+  for (const n of filter.search.matchSet(text)) found.add(filter.signatures[n] ?? -1);
 }
 
 /** Compiles signatures; customer regexes pass the linear-time validation here (at save time). */
@@ -64,13 +112,9 @@ export function compileIps(
     signature,
     regex: signature.regex ? compileCustomPattern(signature.regex, signature.nocase) : undefined,
   }));
-  const prefilter = new AhoCorasick(
-    signatures.map((s) => (s.contents[0]?.match ?? "").toLowerCase()),
-    { caseInsensitive: true },
-  );
   return {
     signatures: compiled,
-    prefilter,
+    prefilters: prefiltersOf(signatures),
     suppressions: suppressions.map((s) => ({
       signature: s.signature,
       prefix: s.source ? parseCidr(s.source) : undefined,
@@ -124,9 +168,9 @@ export function runIps(
   requestBody?: string,
 ): Detection[] {
   const texts = buffers(request, response, requestBody);
-  // Each buffer is searched on its own: joining them would copy a large body only to scan it.
+  // Each buffer is searched on its own, and only for the signatures that read it.
   const candidates = new Set<number>();
-  for (const text of Object.values(texts)) ips.prefilter.matchInto(text, candidates);
+  for (const [buffer, filter] of ips.prefilters) prefilter(filter, texts[buffer], candidates);
   const found: Detection[] = [];
   ips.signatures.forEach(({ signature, regex }, index) => {
     if (signature.contents.length > 0 && !candidates.has(index)) return;

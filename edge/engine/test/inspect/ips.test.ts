@@ -30,3 +30,44 @@ describe("built-in IPS signatures", () => {
     expect(ipsIds("/", [["X-Note", "jndi"]])).not.toContain("ips-log4shell-uri");
   });
 });
+
+describe("IPS prefilter per buffer", () => {
+  it("finds a body literal in any letter case, even at the end of a large body", () => {
+    const form: [string, string] = ["Content-Type", "application/x-www-form-urlencoded"];
+    const tail = `${"note=deliver before noon&".repeat(4_000)}CLASS.Module.ClassLoader.x=1`;
+    expect(ipsIds("/", [form], tail)).toContain("ips-spring4shell");
+    // The dot is a literal dot, not any char.
+    expect(ipsIds("/", [form], "classXmoduleXclassloader=1")).not.toContain("ips-spring4shell");
+  });
+
+  // A buffer with a few signatures is searched one literal at a time, one with many through
+  // the automaton: custom signatures with pattern metacharacters in their contents work in both.
+  const literals = ["a+b(c)", "[x]*", "^end$", "x|y", "back\\slash", "dot.dot"];
+  const custom = (count: number) =>
+    compileProfiles([
+      {
+        id: "custom",
+        kind: "ips",
+        builtin: false,
+        signatures: literals.slice(0, count).map((match, n) => ({
+          id: `custom-${n}`,
+          name: `custom ${n}`,
+          buffer: "request-body" as const,
+          contents: [{ match, nocase: true }],
+        })),
+      },
+    ]);
+
+  it.each([2, 6])("with %i literals in the body buffer, matches each literally", (count) => {
+    const profiles = custom(count);
+    for (const [n, match] of literals.slice(0, count).entries()) {
+      const hit = inspectRequest(
+        profiles,
+        request("POST", "/", [], `zz ${match.toUpperCase()} zz`),
+      );
+      expect(hit.detections.map((d) => d.id)).toContain(`custom-${n}`);
+    }
+    const near = inspectRequest(profiles, request("POST", "/", [], "ab(c) x end dotXdot xy"));
+    expect(near.detections.filter((d) => d.category === "ips")).toEqual([]);
+  });
+});
