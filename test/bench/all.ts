@@ -104,6 +104,14 @@ function goalOf(name: string, figures: BenchOutcome["figures"]): Goal | undefine
       met: ratio === undefined ? "unknown" : ratio >= 1.5 && better,
     };
   }
+  if (name === "worker") {
+    // Every request shape's median CPU over the reference worker; the attack row is negative.
+    const medians = Object.entries(figures)
+      .filter(([key]) => key.startsWith("cpu.") && key.endsWith(".medianMs"))
+      .map(([, value]) => (typeof value === "number" ? value : Number.NaN));
+    const worst = medians.length === 0 ? undefined : Math.max(...medians);
+    return { text: "median CPU ≤ 2 ms per request, every shape", met: judge(worst, (w) => w <= 2) };
+  }
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import { round } from "./stats.ts";
+import { quantile, round } from "./stats.ts";
 
 /** One benchmark's outcome in the report. */
 export interface BenchOutcome {
@@ -12,12 +12,34 @@ export interface BenchOutcome {
   goal?: { text: string; met: boolean | "unknown" };
 }
 
-const INTERESTING = /ratio|median|p50|p99|met|aa|spread|rps|detect/i;
+const INTERESTING =
+  /ratio|median|p50|p99|met|aa|spread|rps|detect|ms$|persecond|mib$|seconds$|rowswritten/i;
 
-/** Flattens `value` into dotted paths, keeping only figures a reader compares. */
+/** What names a row of an array of results (a request shape, a benchmark case). */
+const ROW_NAMES = ["shape", "name", "id"];
+
+/**
+ * Flattens `value` into dotted paths, keeping only figures a reader compares. Rows of an array
+ * are named by their `shape`, `name` or `id`; an array of numbers (repeated timings) reads as
+ * its median.
+ */
 export function pickFigures(value: unknown, prefix = ""): BenchOutcome["figures"] {
   const out: BenchOutcome["figures"] = {};
-  if (Array.isArray(value) || value === null) return out;
+  if (value === null) return out;
+  if (Array.isArray(value)) {
+    if (value.length > 0 && value.every((v) => typeof v === "number")) {
+      return INTERESTING.test(prefix) ? { [`${prefix}.median`]: round(quantile(value, 0.5)) } : out;
+    }
+    for (const row of value) {
+      if (typeof row !== "object" || row === null) continue;
+      const record = row as Record<string, unknown>;
+      const label = ROW_NAMES.map((key) => record[key]).find((v) => typeof v === "string");
+      if (label === undefined) continue;
+      const { [ROW_NAMES.find((key) => record[key] === label) ?? ""]: _, ...rest } = record;
+      Object.assign(out, pickFigures(rest, `${prefix}.${label}`));
+    }
+    return out;
+  }
   if (typeof value === "object") {
     for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
       if (key === "samples") continue;
