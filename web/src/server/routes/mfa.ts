@@ -100,13 +100,15 @@ const disableRoute = createRoute({
   method: "post",
   path: "/api/v1/me/mfa/totp/disable",
   tags: ["mfa"],
-  summary: "Remove the second factor; needs the password and a code or recovery code",
+  summary: "Remove the second factor; needs a code or recovery code and the password",
+  description:
+    "An account created by single sign-on has no password: it sends only the code, from a session that logged in at its identity provider within the step-up window.",
   middleware: [requireUser],
   request: {
     body: jsonBody(
       z.union([
-        z.strictObject({ password: Password, code: Code }),
-        z.strictObject({ password: Password, recoveryCode: RecoveryCode }),
+        z.strictObject({ password: Password.optional(), code: Code }),
+        z.strictObject({ password: Password.optional(), recoveryCode: RecoveryCode }),
       ]),
     ),
   },
@@ -189,7 +191,8 @@ export const mfaRoutes = newRouter()
   })
   .openapi(disableRoute, async (c) => {
     const { password, ...proof } = c.req.valid("json");
-    await disableTotp({ ctx: withMfa(c, serviceContext(c)), input: { password, proof } });
+    const input = { sessionId: sessionIdOf(c), password, proof };
+    await disableTotp({ ctx: withMfa(c, serviceContext(c)), input });
     return c.body(null, 204);
   })
   .openapi(regenerateRoute, async (c) => {

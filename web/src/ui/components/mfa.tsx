@@ -247,7 +247,7 @@ export function SecuritySettings() {
       </p>
       {codes ? <RecoveryCodeList codes={codes} /> : null}
       {status.data.totp === "active" ? (
-        <ActiveFactor onCodes={setCodes} onChange={refresh} />
+        <ActiveFactor hasPassword={status.data.hasPassword} onCodes={setCodes} onChange={refresh} />
       ) : (
         <Enrolment
           onConfirmed={(recoveryCodes) => {
@@ -321,9 +321,11 @@ function Enrolment({ onConfirmed }: { onConfirmed: (codes: string[]) => void }) 
 }
 
 function ActiveFactor({
+  hasPassword,
   onCodes,
   onChange,
 }: {
+  hasPassword: boolean;
   onCodes: (codes: string[]) => void;
   onChange: () => void;
 }) {
@@ -340,7 +342,10 @@ function ActiveFactor({
   const disable = useMutation({
     meta: { session: true },
     mutationFn: (proof: Proof) =>
-      api<void>("/me/mfa/totp/disable", { method: "POST", body: { password, ...proof } }),
+      api<void>("/me/mfa/totp/disable", {
+        method: "POST",
+        body: hasPassword ? { password, ...proof } : proof,
+      }),
     onSuccess: onChange,
   });
 
@@ -358,14 +363,22 @@ function ActiveFactor({
       </div>
       <div className="flex flex-col gap-3">
         <h2 className="font-medium">Turn off</h2>
-        <TextField
-          label="Password"
-          type="password"
-          required
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          autoComplete="current-password"
-        />
+        {hasPassword ? (
+          <TextField
+            label="Password"
+            type="password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            autoComplete="current-password"
+          />
+        ) : (
+          <p className="text-sm" data-testid="mfa-disable-sso">
+            Your account signs in through your identity provider and has no password. Turning this
+            off takes a code and a sign-in at your provider in the last few minutes: if it is
+            refused, sign out, sign in again through your provider, and come back here.
+          </p>
+        )}
         <SecondFactorForm
           submitLabel="Turn off two-factor authentication"
           pending={disable.isPending}
