@@ -217,7 +217,13 @@ describe("the console over the running product", () => {
     await page.getByLabel("Scope").selectOption("write");
     await page.getByRole("button", { name: "Create key" }).click();
     expect(await page.getByTestId("shown-once").textContent()).toMatch(/^rfk_/);
+    // Revoking asks first, naming the key; Cancel leaves it as it was.
     await page.getByRole("button", { name: "Revoke" }).click();
+    await page.getByRole("group", { name: /^Revoke ci\?/ }).waitFor();
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("button", { name: "Revoke" }).click();
+    await watched.shot("api-keys-confirm");
+    await page.getByRole("button", { name: "Yes, revoke" }).click();
     await page.getByText("revoked").waitFor();
     await watched.shot("api-keys");
   });

@@ -105,6 +105,10 @@ describe("the console flows the other suites leave out", () => {
     await row.waitFor();
     await tabTo(/^Revoke$/);
     await page.keyboard.press("Enter");
+    // The question takes the focus to its confirm button: Enter again revokes.
+    await row.getByRole("button", { name: "Yes, revoke" }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Yes, revoke");
+    await page.keyboard.press("Enter");
     await row.getByText("revoked").waitFor();
     await watched.shot("api-keys-keyboard");
   });
@@ -190,6 +194,7 @@ describe("the console flows the other suites leave out", () => {
 
     const row = page.getByRole("row").filter({ hasText: "edge-gw-a" });
     await row.getByRole("button", { name: "Revoke" }).click();
+    await row.getByRole("button", { name: "Yes, revoke" }).click();
     await row.getByText("revoked").waitFor();
     expect(await row.getByText("drift").count()).toBe(0);
   });
@@ -302,6 +307,10 @@ describe("the console flows the other suites leave out", () => {
 
     const row = page.getByRole("row").filter({ has: role });
     await row.getByRole("button", { name: "Remove" }).click();
+    // Escape cancels the question; the member stays until it is confirmed.
+    await page.keyboard.press("Escape");
+    await row.getByRole("button", { name: "Remove" }).click();
+    await row.getByRole("button", { name: "Yes, remove" }).click();
     await role.waitFor({ state: "detached" });
     await page.reload();
     await page.getByRole("heading", { name: "Members" }).first().waitFor();

@@ -4,10 +4,11 @@ import type {
   ButtonHTMLAttributes,
   InputHTMLAttributes,
   ReactNode,
+  Ref,
   SelectHTMLAttributes,
   TextareaHTMLAttributes,
 } from "react";
-import { useId } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 
 type Tone = "primary" | "secondary" | "danger";
 
@@ -24,13 +25,71 @@ export function Button({
   className = "",
   type = "button",
   ...props
-}: ButtonHTMLAttributes<HTMLButtonElement> & { tone?: Tone }) {
+}: ButtonHTMLAttributes<HTMLButtonElement> & { tone?: Tone; ref?: Ref<HTMLButtonElement> }) {
   return (
     <button
       type={type}
       className={`inline-flex items-center justify-center gap-1 rounded-md px-3 py-1.5 text-sm font-medium disabled:cursor-not-allowed disabled:opacity-50 ${TONES[tone]} ${className}`}
       {...props}
     />
+  );
+}
+
+/**
+ * A button for an action that takes effect at once and cannot be undone (revoking a key or an
+ * enforcer, removing a member): the first press asks in place, naming what is affected; the
+ * confirm button, which takes the focus, runs it; Cancel or Escape puts the button back.
+ */
+export function ConfirmButton({
+  label,
+  question,
+  confirmLabel,
+  onConfirm,
+  disabled,
+  tone = "danger",
+}: {
+  label: string;
+  question: string;
+  confirmLabel: string;
+  onConfirm: () => void;
+  disabled?: boolean;
+  tone?: Tone;
+}) {
+  const [asking, setAsking] = useState(false);
+  const confirm = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (asking) confirm.current?.focus();
+  }, [asking]);
+  if (!asking) {
+    return (
+      <Button tone={tone} onClick={() => setAsking(true)} disabled={disabled}>
+        {label}
+      </Button>
+    );
+  }
+  return (
+    <fieldset
+      aria-label={question}
+      className="m-0 inline-flex flex-wrap items-center gap-2 border-0 p-0"
+      onKeyDown={(event) => {
+        if (event.key === "Escape") setAsking(false);
+      }}
+    >
+      <span className="text-sm">{question}</span>
+      <Button
+        ref={confirm}
+        tone="danger"
+        onClick={() => {
+          setAsking(false);
+          onConfirm();
+        }}
+      >
+        {confirmLabel}
+      </Button>
+      <Button tone="secondary" onClick={() => setAsking(false)}>
+        Cancel
+      </Button>
+    </fieldset>
   );
 }
 

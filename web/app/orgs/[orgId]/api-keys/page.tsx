@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { api } from "@/src/ui/api.ts";
-import { Button, SelectField, TextField } from "@/src/ui/components/controls.tsx";
+import { Button, ConfirmButton, SelectField, TextField } from "@/src/ui/components/controls.tsx";
 import { Empty, ErrorBox, Loading, ShownOnce } from "@/src/ui/components/feedback.tsx";
 import { Badge, Card, PageHeader, Table, Td, when } from "@/src/ui/components/layout.tsx";
 import { newIdempotencyKey, useOrgId, useOrgList } from "@/src/ui/hooks.ts";
@@ -87,9 +87,12 @@ export default function ApiKeysPage() {
                   {k.revokedAt ? (
                     <Badge tone="bad">revoked</Badge>
                   ) : (
-                    <Button tone="danger" onClick={() => revoke.mutate(k.id)}>
-                      Revoke
-                    </Button>
+                    <ConfirmButton
+                      label="Revoke"
+                      question={`Revoke ${k.name}? Clients using it stop working at once.`}
+                      confirmLabel="Yes, revoke"
+                      onConfirm={() => revoke.mutate(k.id)}
+                    />
                   )}
                 </Td>
               </tr>

@@ -3,7 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { api } from "@/src/ui/api.ts";
-import { Button, TextField } from "@/src/ui/components/controls.tsx";
+import { Button, ConfirmButton, TextField } from "@/src/ui/components/controls.tsx";
 import { Empty, ErrorBox, Loading, ShownOnce } from "@/src/ui/components/feedback.tsx";
 import { Badge, Card, PageHeader, Table, Td, when } from "@/src/ui/components/layout.tsx";
 import { useOrgId, useOrgList } from "@/src/ui/hooks.ts";
@@ -142,9 +142,12 @@ export default function EnforcersPage() {
                 <Td>{when(e.lastSeenAt)}</Td>
                 <Td>
                   {e.revokedAt ? null : (
-                    <Button tone="danger" onClick={() => revoke.mutate(e.id)}>
-                      Revoke
-                    </Button>
+                    <ConfirmButton
+                      label="Revoke"
+                      question={`Revoke ${e.name}? It can no longer fetch policy or send events.`}
+                      confirmLabel="Yes, revoke"
+                      onConfirm={() => revoke.mutate(e.id)}
+                    />
                   )}
                 </Td>
               </tr>

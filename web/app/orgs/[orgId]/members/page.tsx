@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { api } from "@/src/ui/api.ts";
-import { Button, SelectField, TextField } from "@/src/ui/components/controls.tsx";
+import { Button, ConfirmButton, SelectField, TextField } from "@/src/ui/components/controls.tsx";
 import { Empty, ErrorBox, Loading, ShownOnce } from "@/src/ui/components/feedback.tsx";
 import { Badge, Card, PageHeader, Table, Td, when } from "@/src/ui/components/layout.tsx";
 import { MfaRequirementSetting } from "@/src/ui/components/mfa-requirement.tsx";
@@ -42,9 +42,14 @@ function MemberRow({ member }: { member: Member }) {
       </Td>
       <Td>{when(member.createdAt)}</Td>
       <Td>
-        <Button tone="secondary" onClick={() => remove.mutate()} disabled={remove.isPending}>
-          Remove
-        </Button>
+        <ConfirmButton
+          tone="secondary"
+          label="Remove"
+          question={`Remove ${member.email} from the organisation?`}
+          confirmLabel="Yes, remove"
+          onConfirm={() => remove.mutate()}
+          disabled={remove.isPending}
+        />
       </Td>
     </tr>
   );
@@ -120,9 +125,13 @@ function Invitations() {
           <Td>{when(inv.expiresAt)}</Td>
           <Td>
             {inv.status === "pending" ? (
-              <Button tone="secondary" onClick={() => revoke.mutate(inv.id)}>
-                Revoke
-              </Button>
+              <ConfirmButton
+                tone="secondary"
+                label="Revoke"
+                question={`Revoke the invitation of ${inv.email}?`}
+                confirmLabel="Yes, revoke"
+                onConfirm={() => revoke.mutate(inv.id)}
+              />
             ) : null}
           </Td>
         </tr>
