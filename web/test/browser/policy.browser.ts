@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { demoInventory } from "@ringfence/db";
 import { EnforcerClient } from "@ringfence/engine/control";
 import type { Locator } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -33,7 +34,7 @@ const published = () => page.getByRole("region", { name: "Published versions" })
 /** Runs the simulation form and answers the draft's and the published explanation. */
 async function simulate(source: string, host: string): Promise<{ draft: Locator; live: Locator }> {
   const form = page.getByRole("form", { name: "Simulate a flow" });
-  await form.getByLabel("Source IP").fill(source);
+  await form.getByLabel("Source IP or asset ID").fill(source);
   await form.getByLabel("Destination host").fill(host);
   await form.getByRole("button", { name: "Simulate" }).click();
   const draft = page.getByTestId("decision-draft");
@@ -172,6 +173,12 @@ describe("policy authoring in the console, as a security engineer", () => {
     expect(running).toContain("Published (v1): deny");
     expect(running).toContain("no rule matched; the default of workloads decided");
     await watched.shot("policy-simulation-draft");
+
+    // The same flow from the tools host named by its asset ID: the inventory supplies the rest.
+    const tools = demoInventory().assets.find((a) => a.addresses.private.includes(TOOLS_HOST));
+    const byAsset = await simulate(tools?.id ?? "no such asset", PATCHES);
+    await eventually(() => byAsset.draft.textContent()).toMatch(/Source objects\s*tools/);
+    expect(await byAsset.draft.textContent()).toContain("Draft: allow");
 
     await publish(2);
     const after = await simulate(TOOLS_HOST, PATCHES);

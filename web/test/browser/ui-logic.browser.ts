@@ -4,6 +4,7 @@ import type { AddressObject, Asset } from "@ringfence/engine/documents";
 import { describe, expect, it } from "vitest";
 import { lineDiff } from "../../src/ui/components/publish.tsx";
 import { moved } from "../../src/ui/components/rule-sets.tsx";
+import { sourceOf } from "../../src/ui/components/simulation.tsx";
 import { filterAssets, NO_FILTERS } from "../../src/ui/inventory.ts";
 import {
   checkSelector,
@@ -22,6 +23,21 @@ const items = (assets: Asset[]): InventoryItem[] =>
   assets.map((asset, i) => ({ id: `inv_${i}`, accountId: "cla_1", asset, updatedAt: "" }));
 
 describe("the console's own logic", () => {
+  it("simulates from an address as typed and from anything else as an asset ID", () => {
+    expect(sourceOf(" 10.20.2.30 ")).toEqual({ ip: "10.20.2.30" });
+    expect(sourceOf("2001:db8::7")).toEqual({ ip: "2001:db8::7" });
+    expect(sourceOf("::1")).toEqual({ ip: "::1" });
+    for (const id of [
+      "aws:210987654321:us-east-1:instance/i-0abc",
+      "arn:aws:s3:::acme-internal-patches",
+      "/subscriptions/5d3c/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm",
+      "1234567890123",
+      "cafe",
+    ]) {
+      expect(sourceOf(id)).toEqual({ assetId: id });
+    }
+  });
+
   it("reports a selector error with the position the engine's parser stopped at", () => {
     const check = checkSelector('tag.Role == "web" and');
     expect(check).toMatchObject({ ok: false, line: 1, column: 22 });

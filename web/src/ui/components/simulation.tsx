@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useState } from "react";
 import { api } from "../api.ts";
 import { useOrgId } from "../hooks.ts";
-import { Button, TextField } from "./controls.tsx";
+import { Button, SelectField, TextField } from "./controls.tsx";
 import { ErrorBox } from "./feedback.tsx";
 import { Badge, Table, Td } from "./layout.tsx";
 
@@ -131,21 +131,40 @@ function Explain({ title, side }: { title: string; side: Side | null }) {
   );
 }
 
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/**
+ * The simulated source: an IPv4 or IPv6 address as typed, anything else as an inventory asset
+ * ID (instance IDs, ARNs and Azure resource IDs never read as an address).
+ */
+export function sourceOf(text: string): { ip: string } | { assetId: string } {
+  const value = text.trim();
+  const ipv4 = /^\d{1,3}(?:\.\d{1,3}){3}$/.test(value);
+  const ipv6 = /^[0-9a-f:.]+$/i.test(value) && (value.match(/:/g)?.length ?? 0) >= 2;
+  return ipv4 || ipv6 ? { ip: value } : { assetId: value };
+}
+
 /**
  * Decides one flow on the draft and the published policy side by side, with the reasons; a
  * request path given is inspected with the profiles of the rule that allowed it.
  */
 export function SimulationPanel() {
   const orgId = useOrgId();
-  const [form, setForm] = useState({ source: "10.0.1.10", host: "", port: "443", path: "" });
+  const [form, setForm] = useState({
+    source: "10.0.1.10",
+    host: "",
+    port: "443",
+    method: "GET",
+    path: "",
+  });
   const simulate = useMutation({
     mutationFn: () =>
       api<{ draft: Side; published: Side | null }>(`/orgs/${orgId}/policy/simulate`, {
         method: "POST",
         body: {
-          source: { ip: form.source },
+          source: sourceOf(form.source),
           destination: { host: form.host, port: Number(form.port) },
-          ...(form.path ? { request: { method: "GET", path: form.path } } : {}),
+          ...(form.path ? { request: { method: form.method, path: form.path } } : {}),
         },
       }),
   });
@@ -157,8 +176,14 @@ export function SimulationPanel() {
     setForm({ ...form, [key]: e.target.value });
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-3" aria-label="Simulate a flow">
-      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_2fr_6rem_2fr_auto] lg:items-end">
-        <TextField label="Source IP" required value={form.source} onChange={set("source")} />
+      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[2fr_2fr_6rem_2fr_7rem_auto] lg:items-end">
+        <TextField
+          label="Source IP or asset ID"
+          hint="An asset ID decides with its addresses, tags and attributes from the inventory"
+          required
+          value={form.source}
+          onChange={set("source")}
+        />
         <TextField label="Destination host" required value={form.host} onChange={set("host")} />
         <TextField label="Port" inputMode="numeric" value={form.port} onChange={set("port")} />
         <TextField
@@ -166,6 +191,12 @@ export function SimulationPanel() {
           placeholder="/search?q=…"
           value={form.path}
           onChange={set("path")}
+        />
+        <SelectField
+          label="Method"
+          value={form.method}
+          onChange={set("method")}
+          options={METHODS.map((method) => ({ value: method, label: method }))}
         />
         <Button type="submit" disabled={simulate.isPending}>
           Simulate
