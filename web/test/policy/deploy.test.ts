@@ -46,6 +46,25 @@ describe("authoring the draft", () => {
     expect(second.json).toMatchObject({ items: [{ id: "i-web-2" }], nextCursor: null });
   });
 
+  it("previews within a scope, as the engine resolves the object", async () => {
+    const selector = 'tag.role == "web"';
+    const here = await api("POST", "/objects/preview", {
+      selector,
+      scope: { accounts: ["111122223333"], regions: ["us-east-1"] },
+    });
+    expect(here.json).toMatchObject({ total: 2 });
+    const elsewhere = await api("POST", "/objects/preview", {
+      selector,
+      scope: { regions: ["eu-west-1"] },
+    });
+    expect(elsewhere.json).toMatchObject({ total: 0, items: [] });
+    const otherVpc = await api("POST", "/objects/preview", {
+      selector,
+      scope: { vpcs: ["vpc-0"] },
+    });
+    expect(otherVpc.json).toMatchObject({ total: 0 });
+  });
+
   it("refuses a selector that does not parse, naming its position", async () => {
     const result = await api("POST", "/objects", { ...webTier, selector: 'tag.role == "web" and' });
     expect(result.status, JSON.stringify(result.body)).toBe(400);

@@ -24,6 +24,7 @@ export { hostMatches, hostPatternProblem, normalizeHost, pathUnder } from "./hos
 export { decideLinear } from "./linear.ts";
 export { normalizePath } from "./path.ts";
 export { POLICY_LIMITS, resolvePolicy } from "./resolve.ts";
+export { inScope } from "./resolve-objects.ts";
 export {
   type HostTerm,
   type PortRange,

@@ -208,7 +208,11 @@ function hostRange(text: string): AddressRange {
   return prefixRange({ address, length: address.family === 4 ? 32 : 128 });
 }
 
-function inScope(
+/**
+ * Whether an asset lies inside a dynamic object's scope (its accounts, regions and VPCs/VNets);
+ * every scope field given must hold. The console's selector preview applies the same test.
+ */
+export function inScope(
   asset: Asset,
   scope: Extract<AddressObject, { kind: "dynamic" }>["scope"],
 ): boolean {

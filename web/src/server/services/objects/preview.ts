@@ -1,5 +1,5 @@
 import { type AddressObject, type Asset, DocumentError } from "@ringfence/engine/documents";
-import { type ResolvedObject, resolvePolicy } from "@ringfence/engine/policy";
+import { inScope, type ResolvedObject, resolvePolicy } from "@ringfence/engine/policy";
 import {
   evaluateSelector,
   parseSelector,
@@ -38,18 +38,6 @@ export function parseOrRefuse(selector: string, path = "selector"): SelectorNode
       cause: error,
     });
   }
-}
-
-/** The same scope test the engine applies to dynamic objects (accounts, regions, VPC/VNet). */
-// FIXME(deploy): mirrors inScope in edge/engine/src/policy/resolve-objects.ts; delete once the
-// engine exports it.
-function inScope(asset: Asset, scope: Scope): boolean {
-  if (!scope) return true;
-  if (scope.accounts && !scope.accounts.includes(asset.account)) return false;
-  if (scope.regions && !scope.regions.includes(asset.region)) return false;
-  if (!scope.vpcs) return true;
-  const networks = [asset.attributes.vpc, asset.attributes.vnet].flat();
-  return networks.some((network) => network !== undefined && scope.vpcs?.includes(network));
 }
 
 function present(asset: Asset): PreviewAsset {
