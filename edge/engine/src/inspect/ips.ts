@@ -20,6 +20,7 @@ export const IPS_BUFFERS = [
   "response-headers",
   "response-body",
 ] as const;
+type IpsBuffer = (typeof IPS_BUFFERS)[number];
 
 export const contentMatchSchema = z.object({
   match: z.string().min(1),
@@ -66,12 +67,12 @@ const SEPARATE_LITERALS = 4;
 /** Signatures ready to run, with a prefilter per buffer over each one's first content. */
 export interface CompiledIps {
   signatures: CompiledSignature[];
-  prefilters: Map<(typeof IPS_BUFFERS)[number], BufferPrefilter>;
+  prefilters: Map<IpsBuffer, BufferPrefilter>;
   suppressions: { signature: string; prefix: IpPrefix | undefined }[];
 }
 
 function prefiltersOf(signatures: Signature[]): CompiledIps["prefilters"] {
-  const literals = new Map<(typeof IPS_BUFFERS)[number], { texts: string[]; indexes: number[] }>();
+  const literals = new Map<IpsBuffer, { texts: string[]; indexes: number[] }>();
   for (const [index, signature] of signatures.entries()) {
     const first = signature.contents[0]?.match;
     if (first === undefined) continue;
@@ -131,20 +132,34 @@ function contentMatches(text: string, c: z.infer<typeof contentMatchSchema>): bo
 /** How much of a body the IPS reads: its first MiB. */
 export const IPS_BODY_REACH = 1 << 20;
 
+/**
+ * The text of each buffer, made on first use: only the buffers some signature reads are built
+ * (a response body's Latin-1 copy, up to IPS_BODY_REACH, is not made for signatures that never
+ * look at it).
+ */
 function buffers(
   request: InspectRequest,
   response: InspectResponse | undefined,
   requestBody: string | undefined,
-): Record<(typeof IPS_BUFFERS)[number], string> {
+): (buffer: IpsBuffer) => string {
   const headerText = (h: [string, string][]) => h.map(([n, v]) => `${n}: ${v}`).join("\r\n");
-  return {
-    "request-line": `${request.method} ${request.target}`,
-    uri: request.target,
-    "request-headers": headerText(request.headers),
-    "request-body": requestBody ?? latin1(request.body.subarray(0, IPS_BODY_REACH)),
-    "response-status": response ? String(response.status) : "",
-    "response-headers": response ? headerText(response.headers) : "",
-    "response-body": response ? latin1(response.body.subarray(0, IPS_BODY_REACH)) : "",
+  const make: Record<IpsBuffer, () => string> = {
+    "request-line": () => `${request.method} ${request.target}`,
+    uri: () => request.target,
+    "request-headers": () => headerText(request.headers),
+    "request-body": () => requestBody ?? latin1(request.body.subarray(0, IPS_BODY_REACH)),
+    "response-status": () => (response ? String(response.status) : ""),
+    "response-headers": () => (response ? headerText(response.headers) : ""),
+    "response-body": () => (response ? latin1(response.body.subarray(0, IPS_BODY_REACH)) : ""),
+  };
+  const made = new Map<IpsBuffer, string>();
+  return (buffer) => {
+    let text = made.get(buffer);
+    if (text === undefined) {
+      text = make[buffer]();
+      made.set(buffer, text);
+    }
+    return text;
   };
 }
 
@@ -170,11 +185,11 @@ export function runIps(
   const texts = buffers(request, response, requestBody);
   // Each buffer is searched on its own, and only for the signatures that read it.
   const candidates = new Set<number>();
-  for (const [buffer, filter] of ips.prefilters) prefilter(filter, texts[buffer], candidates);
+  for (const [buffer, filter] of ips.prefilters) prefilter(filter, texts(buffer), candidates);
   const found: Detection[] = [];
   ips.signatures.forEach(({ signature, regex }, index) => {
     if (signature.contents.length > 0 && !candidates.has(index)) return;
-    const text = texts[signature.buffer];
+    const text = texts(signature.buffer);
     if (text === "" || !signature.contents.every((c) => contentMatches(text, c))) return;
     const match = regex ? findAll(regex, text).matches[0] : undefined;
     if (regex && !match) return;
