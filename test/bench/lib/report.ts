@@ -33,10 +33,10 @@ export function pickFigures(value: unknown, prefix = ""): BenchOutcome["figures"
     for (const row of value) {
       if (typeof row !== "object" || row === null) continue;
       const record = row as Record<string, unknown>;
-      const label = ROW_NAMES.map((key) => record[key]).find((v) => typeof v === "string");
-      if (label === undefined) continue;
-      const { [ROW_NAMES.find((key) => record[key] === label) ?? ""]: _, ...rest } = record;
-      Object.assign(out, pickFigures(rest, `${prefix}.${label}`));
+      const key = ROW_NAMES.find((name) => typeof record[name] === "string");
+      if (key === undefined) continue;
+      const { [key]: label, ...rest } = record;
+      Object.assign(out, pickFigures(rest, `${prefix}.${String(label)}`));
     }
     return out;
   }
